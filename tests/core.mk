@@ -1,0 +1,2 @@
+# Foundation tests (namespace, keys, ids, locks, hostile files).
+TESTS +=
