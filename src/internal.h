@@ -1,0 +1,269 @@
+/*
+ * internal.h - the ipckit__ functions shared between the library's files.
+ *
+ * Conventions: functions return 0 or a count on success and -Exxx on
+ * failure, and never write errno; a public call converts once, on its last
+ * line, with ipckit__ret(). Everything here has hidden visibility.
+ */
+#ifndef IPCKIT_INTERNAL_H
+#define IPCKIT_INTERNAL_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "ipckit.h"
+#include "layout.h"
+
+#define IPCKIT_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- util.c: error conversion, time, spinning ---------------------------- */
+
+/* rc >= 0 passes through; else errno = -rc and -1. */
+IPCKIT_HIDDEN long ipckit__ret(long rc);
+/* shmat's twin: a negative errno encoded as a pointer value. */
+IPCKIT_HIDDEN void *ipckit__ret_ptr(void *p);
+#define IPCKIT_ERR_PTR(e) ((void *)(intptr_t)(e))
+#define IPCKIT_IS_ERR_PTR(p) ((uintptr_t)(p) >= (uintptr_t)-4095)
+
+/* Seconds since 1970, for the *_time fields. */
+IPCKIT_HIDDEN int64_t ipckit__now(void);
+
+/*
+ * Turns a caller's timeout into an absolute CLOCK_MONOTONIC deadline.
+ * NULL means forever (*has_deadline = false). Malformed → -EINVAL.
+ */
+IPCKIT_HIDDEN int ipckit__deadline(const struct timespec *timeout, bool abs,
+				   struct timespec *deadline,
+				   bool *has_deadline);
+/* True once CLOCK_MONOTONIC has passed `deadline`. */
+IPCKIT_HIDDEN bool ipckit__expired(const struct timespec *deadline);
+
+/* Spin iterations before sleeping (ipckit_set_spin, $IPCKIT_SPIN). */
+IPCKIT_HIDDEN unsigned ipckit__spin_limit(void);
+/* One iteration of a spin loop (a pause instruction). */
+IPCKIT_HIDDEN void ipckit__cpu_relax(void);
+
+/*
+ * True if [p, p+len) is readable (write: writable) memory of this process,
+ * so a bad user pointer gives EFAULT instead of a crash. Costs a system
+ * call (process_vm_readv/writev on ourselves); used only on the argument
+ * checks the kernel also makes, never per byte.
+ */
+IPCKIT_HIDDEN bool ipckit__user_readable(const void *p, size_t len);
+IPCKIT_HIDDEN bool ipckit__user_writable(void *p, size_t len);
+
+/* Copies that give -EFAULT instead of crashing on a bad user pointer. */
+IPCKIT_HIDDEN int ipckit__copy_from_user(void *dst, const void *src,
+					 size_t len);
+IPCKIT_HIDDEN int ipckit__copy_to_user(void *dst, const void *src, size_t len);
+
+/* ---- futex.c: the only caller of the futex system call ------------------- */
+
+/*
+ * Sleeps while *word == val, on a word in a MAP_SHARED file mapping.
+ * deadline: absolute CLOCK_MONOTONIC or NULL for forever. Returns 0 when
+ * woken (or the value differed), -ETIMEDOUT, or -EINTR when a signal
+ * handler ran, even one with SA_RESTART: the wait always carries a
+ * deadline, so the kernel never restarts it.
+ */
+IPCKIT_HIDDEN int ipckit__futex_wait(_Atomic uint32_t *word, uint32_t val,
+				     const struct timespec *deadline);
+/* Wakes up to n sleepers (INT_MAX: all). */
+IPCKIT_HIDDEN void ipckit__futex_wake(_Atomic uint32_t *word, int n);
+
+/* ---- lock.c: the robust process-shared lock ------------------------------ */
+
+/* Initializes a lock in a fresh mapping (64 bytes at `mem`). */
+IPCKIT_HIDDEN int ipckit__lock_init(void *mem);
+/*
+ * Takes the lock. Returns 0; -EOWNERDEAD when the previous holder died
+ * holding it (the caller now holds it, repairs the state it guards, then
+ * calls ipckit__lock_consistent); -ENOTRECOVERABLE when a holder died
+ * and nobody repaired (the object is lost); -EINVAL when the lock bytes
+ * are corrupt. A holder that vanished without the kernel marking the lock
+ * (a corrupted owner field) is detected and treated as dead.
+ */
+IPCKIT_HIDDEN int ipckit__lock(void *mem);
+IPCKIT_HIDDEN void ipckit__lock_consistent(void *mem);
+IPCKIT_HIDDEN void ipckit__unlock(void *mem);
+/* True if this thread holds the lock (for assertions). */
+IPCKIT_HIDDEN bool ipckit__lock_held(void *mem);
+
+/* ---- proc.c: process identity and death ---------------------------------- */
+
+/* This process: pid and start time, refreshed after fork. */
+IPCKIT_HIDDEN void ipckit__self(struct ipckit_proc_rec *out);
+/* True if the process recorded in `rec` is gone (dead, zombie, pid reused). */
+IPCKIT_HIDDEN bool ipckit__proc_is_dead(const struct ipckit_proc_rec *rec);
+/* Start time of `pid` (0 if it does not exist). */
+IPCKIT_HIDDEN uint64_t ipckit__proc_start(pid_t pid);
+
+/* ---- ns.c: the namespace directory and its limits ------------------------ */
+
+struct ipckit_limits {
+	uint32_t msgmax, msgmnb, msgmni;
+	uint32_t semmsl, semmns, semopm, semmni, semvmx, semaem;
+	uint64_t shmmax, shmall, shmmni, shmmin;
+};
+
+struct ipckit_ns {
+	char path[PATH_MAX];
+	int dirfd;
+	struct ipckit_limits lim;
+};
+
+/* The namespace of this process, made and checked on first use. */
+IPCKIT_HIDDEN int ipckit__ns(const struct ipckit_ns **out);
+
+/* ---- obj.c: objects, keys, ids, permissions ------------------------------ */
+
+/* A process's mapping of one object; counted references. */
+struct ipckit_obj {
+	struct ipckit_hdr *hdr;	/* the mapping of the control part */
+	uint64_t size;		/* mapped bytes (h_ctl_size, checked) */
+	uint64_t file_size;	/* h_size, == the file's size (checked) */
+	unsigned kind;
+	int id;
+	int slot;
+	dev_t dev;
+	ino_t ino;
+	atomic_int refs;
+	void *perm;		/* obj.c's permission cache, under h_lock */
+};
+
+/* What ipckit__get needs to know of a kind. */
+struct ipckit_kind_ops {
+	const char *name;	/* "msg", "sem", "shm": file names */
+	/* Bytes of the object file for a create with `arg` (nsems, size). */
+	uint64_t (*file_size)(uint64_t arg);
+	/*
+	 * Bytes of it that handles map (h_ctl_size): the whole file for
+	 * msg and sem; shm leaves its data pages to shmat.
+	 */
+	uint64_t (*ctl_size)(uint64_t arg);
+	/* Builds the body in a fresh zeroed mapping, before publication. */
+	int (*init)(struct ipckit_obj *o, uint64_t arg);
+	/* Checks the body against the header on open; -EINVAL if bad. */
+	int (*validate)(struct ipckit_obj *o);
+	/* Opening an existing object with `arg` (semget's nsems > count...). */
+	int (*check_open)(struct ipckit_obj *o, uint64_t arg);
+	/* Units of the kind's global limit this object uses (sems, pages). */
+	uint64_t (*units)(struct ipckit_obj *o);
+	/*
+	 * Called with h_lock held after the previous holder died inside the
+	 * critical section: make the body consistent or return -EIDRM to
+	 * declare the object lost (it is then removed).
+	 */
+	int (*repair)(struct ipckit_obj *o);
+	/* Called with h_lock held: give back what dead processes hold. */
+	int (*reap)(struct ipckit_obj *o);
+	/* Called with h_lock held once h_removed is set: wake every waiter. */
+	void (*removed)(struct ipckit_obj *o);
+};
+
+IPCKIT_HIDDEN const struct ipckit_kind_ops *ipckit__kind(unsigned kind);
+extern IPCKIT_HIDDEN const struct ipckit_kind_ops ipckit__msg_ops;
+extern IPCKIT_HIDDEN const struct ipckit_kind_ops ipckit__sem_ops;
+extern IPCKIT_HIDDEN const struct ipckit_kind_ops ipckit__shm_ops;
+
+/*
+ * The xxxget(2) call for every kind: key rules, creation, limits, the
+ * low-9-bit permission check. `arg` is the kind's creation argument;
+ * `units` what the new object counts against the kind's global limit
+ * (semmns, shmall) and `units_max` that limit (0: none). Returns the id.
+ */
+IPCKIT_HIDDEN int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
+			      uint64_t units, uint64_t units_max);
+
+/*
+ * Finds the object with `id`: returns 0 and a reference in *out, or
+ * -EINVAL (no such id, stale, removed, or a damaged file).
+ */
+IPCKIT_HIDDEN int ipckit__obj_get(unsigned kind, int id,
+				  struct ipckit_obj **out);
+/* The object in `slot`, whatever its id (MSG_STAT and friends). */
+IPCKIT_HIDDEN int ipckit__obj_get_slot(unsigned kind, int slot,
+				       struct ipckit_obj **out);
+IPCKIT_HIDDEN void ipckit__obj_put(struct ipckit_obj *o);
+
+/*
+ * Takes the object's lock. Returns 0, or -EIDRM when the object is removed
+ * (the lock is then NOT held). Repairs after a dead holder through the
+ * kind's repair(); a failed repair removes the object and gives -EIDRM.
+ */
+IPCKIT_HIDDEN int ipckit__obj_lock(struct ipckit_obj *o);
+IPCKIT_HIDDEN void ipckit__obj_unlock(struct ipckit_obj *o);
+IPCKIT_HIDDEN bool ipckit__obj_is_removed(const struct ipckit_obj *o);
+
+/*
+ * The kernel's ipcperms(): flag holds the requested bits as the kernel
+ * passes them (0444 read, 0222 write, or an xxxget's low 9 bits). Reads
+ * credentials fresh (system calls): for slow paths.
+ */
+IPCKIT_HIDDEN int ipckit__perm(const struct ipckit_hdr *h, int flag);
+/*
+ * The same, cached per handle: no system call unless the object's owner or
+ * mode changed, or this process's credentials may have (fork, set*id seen
+ * by the preload library). Called with h_lock held.
+ */
+IPCKIT_HIDDEN int ipckit__perm_cached(struct ipckit_obj *o, int flag);
+/* Tells the permission caches that credentials may have changed. */
+IPCKIT_HIDDEN void ipckit__creds_changed(void);
+/* Owner, creator or privileged (IPC_SET, IPC_RMID); else -EPERM. */
+IPCKIT_HIDDEN int ipckit__may_own(const struct ipckit_hdr *h);
+/* Privileged in the kernel's sense (CAP_SYS_RESOURCE / CAP_IPC_OWNER). */
+IPCKIT_HIDDEN bool ipckit__privileged(void);
+
+/* Fills a struct ipc_perm from the header. Called with h_lock held. */
+IPCKIT_HIDDEN void ipckit__fill_perm(const struct ipckit_hdr *h,
+				     struct ipc_perm *out);
+/*
+ * IPC_SET's common part: owner check, then uid, gid, the low 9 mode bits
+ * and ctime, and the file's own mode and owner to match. Called with
+ * h_lock held.
+ */
+IPCKIT_HIDDEN int ipckit__obj_set(struct ipckit_obj *o,
+				  const struct ipc_perm *perm);
+/*
+ * IPC_RMID's common part. Called with h_lock held: sets h_removed, unlinks
+ * the key and slot names, calls the kind's removed() to wake waiters.
+ */
+IPCKIT_HIDDEN void ipckit__obj_remove(struct ipckit_obj *o);
+/* Frees only the key, leaving the object reachable by id (shm's SHM_DEST). */
+IPCKIT_HIDDEN void ipckit__obj_unlink_key(struct ipckit_obj *o);
+
+/*
+ * Opens the object's file again (for shmat's data mapping): returns an fd
+ * checked to be the same file, -EIDRM if its slot name is gone or names
+ * another file, or -errno (EACCES when the file mode denies us).
+ */
+IPCKIT_HIDDEN int ipckit__obj_open_fd(struct ipckit_obj *o, int flags);
+
+/* Highest slot in use for `kind`, or -1; and how many objects exist. */
+IPCKIT_HIDDEN int ipckit__obj_scan(unsigned kind, int *max_slot, int *count,
+				   uint64_t *units);
+
+/* ---- handle.c: the per-process table from ids to mappings ---------------- */
+
+/* Cached reference to the mapping for `id`, or NULL (caller then maps). */
+IPCKIT_HIDDEN struct ipckit_obj *ipckit__handle_find(unsigned kind, int id);
+/* Offers a fresh mapping to the cache (takes its own reference). */
+IPCKIT_HIDDEN void ipckit__handle_insert(struct ipckit_obj *o);
+/* Drops the cached entry for `o` (after it was found removed). */
+IPCKIT_HIDDEN void ipckit__handle_forget(struct ipckit_obj *o);
+
+/* ---- reap.c: giving back what the dead held ------------------------------ */
+
+/* Reaps one object: takes the lock, calls the kind's reap. */
+IPCKIT_HIDDEN int ipckit__reap_obj(struct ipckit_obj *o);
+/* Reaps the whole namespace (ipckit_gc); reports each repair to `note`. */
+IPCKIT_HIDDEN int ipckit__reap_all(void (*note)(const char *what, void *arg),
+				   void *arg, bool dry_run);
+
+#endif /* IPCKIT_INTERNAL_H */

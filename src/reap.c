@@ -1,0 +1,181 @@
+/*
+ * reap.c - giving back what dead processes held, for the whole namespace:
+ * ipckit_gc() and `ipckit gc`.
+ *
+ * ipckit reaps lazily on its own (each kind reaps an object when a caller
+ * would otherwise wait on it or reads its state); this walks everything:
+ * - temporary files of creators that died before publishing;
+ * - half-made objects (state INIT) of dead creators, by slot or key name;
+ * - removed objects whose names survive (their unlink was refused);
+ * - key names that no longer lead to a live object;
+ * - each live object's kind-specific leftovers (the kind's reap()).
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int ipckit__reap_obj(struct ipckit_obj *o)
+{
+	int rc = ipckit__obj_lock(o);
+	if (rc < 0)
+		return rc;
+	rc = ipckit__kind(o->kind)->reap(o);
+	ipckit__obj_unlock(o);
+	return rc;
+}
+
+static void note_fmt(void (*note)(const char *, void *), void *arg,
+		     const char *fmt, const char *name, int n)
+{
+	if (!note)
+		return;
+	char buf[256];
+	snprintf(buf, sizeof(buf), fmt, name, n);
+	note(buf, arg);
+}
+
+/* ".tmp.<kind>.<pid>.<n>": true if its creator is gone. */
+static bool tmp_is_orphan(const char *name)
+{
+	const char *p = strchr(name + 5, '.');
+	if (!p)
+		return true;
+	long pid = strtol(p + 1, NULL, 10);
+	struct ipckit_proc_rec rec = {.p_pid = (int32_t)pid, .p_start = 0};
+	return pid <= 0 || ipckit__proc_is_dead(&rec);
+}
+
+static unsigned kind_of(const char *name, const char **rest)
+{
+	static const unsigned kinds[] = {IPCKIT_KIND_MSG, IPCKIT_KIND_SEM,
+					 IPCKIT_KIND_SHM};
+	for (size_t i = 0; i < 3; i++) {
+		const char *k = ipckit__kind(kinds[i])->name;
+		size_t n = strlen(k);
+		if (!strncmp(name, k, n) && name[n] == '.') {
+			*rest = name + n + 1;
+			return kinds[i];
+		}
+	}
+	return 0;
+}
+
+int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
+		     bool dry_run)
+{
+	const struct ipckit_ns *ns;
+	int rc = ipckit__ns(&ns);
+	if (rc < 0)
+		return rc;
+	int fd = openat(ns->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	int repairs = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name, *rest;
+		if (!strncmp(name, ".tmp.", 5)) {
+			if (tmp_is_orphan(name)) {
+				note_fmt(note, arg,
+					 "removed %s: its creator died before "
+					 "publishing it%.0d",
+					 name, 0);
+				if (!dry_run)
+					unlinkat(ns->dirfd, name, 0);
+				repairs++;
+			}
+			continue;
+		}
+		unsigned kind = kind_of(name, &rest);
+		if (!kind)
+			continue;
+		if (!strncmp(rest, "key.", 4)) {
+			/* A key name must lead to a live, READY object. */
+			int kfd = openat(ns->dirfd, name,
+					 O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (kfd < 0)
+				continue;
+			struct ipckit_hdr h;
+			ssize_t n = pread(kfd, &h, sizeof(h), 0);
+			close(kfd);
+			struct ipckit_proc_rec creator = {h.h_cpid, 0,
+							  h.h_cstart};
+			bool dead = n == (ssize_t)sizeof(h) &&
+				    (atomic_load(&h.h_removed) ||
+				     (atomic_load(&h.h_state) !=
+					      IPCKIT_STATE_READY &&
+				      ipckit__proc_is_dead(&creator)));
+			if (dead) {
+				note_fmt(note, arg,
+					 "unlinked stale key name %s%.0d", name,
+					 0);
+				if (!dry_run)
+					unlinkat(ns->dirfd, name, 0);
+				repairs++;
+			}
+			continue;
+		}
+		char *end;
+		long slot = strtol(rest, &end, 10);
+		if (*rest < '0' || *rest > '9' || *end || slot < 0 ||
+		    slot >= IPCKIT_SLOTS)
+			continue;
+		struct ipckit_obj *o;
+		rc = ipckit__obj_get_slot(kind, (int)slot, &o);
+		if (rc < 0) {
+			/*
+			 * Removed or stillborn: open_slot already removed a
+			 * stillborn object. A removed one whose name is still
+			 * here is unlinked now if we may.
+			 */
+			int sfd = openat(ns->dirfd, name,
+					 O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (sfd < 0)
+				continue;
+			struct ipckit_hdr h;
+			ssize_t n = pread(sfd, &h, sizeof(h), 0);
+			close(sfd);
+			if (n == (ssize_t)sizeof(h) &&
+			    h.h_magic == IPCKIT_MAGIC &&
+			    atomic_load(&h.h_removed)) {
+				note_fmt(note, arg,
+					 "unlinked removed object %s%.0d",
+					 name, 0);
+				if (!dry_run)
+					unlinkat(ns->dirfd, name, 0);
+				repairs++;
+			}
+			continue;
+		}
+		if (!dry_run) {
+			int n = ipckit__reap_obj(o);
+			if (n > 0) {
+				note_fmt(note, arg,
+					 "%s: gave back %d holdings of dead "
+					 "processes",
+					 name, n);
+				repairs += n;
+			}
+		}
+		ipckit__obj_put(o);
+	}
+	closedir(d);
+	return repairs;
+}
+
+IPCKIT_EXPORT int ipckit_gc(void)
+{
+	return (int)ipckit__ret(ipckit__reap_all(NULL, NULL, false));
+}
