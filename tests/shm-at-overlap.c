@@ -1,0 +1,99 @@
+/*
+ * shm-at-overlap.c - without SHM_REMAP, an address whose range overlaps an
+ * existing mapping (another mapping, part of one, or an attach) is EINVAL
+ * and leaves that mapping alone; SHM_REMAP with a NULL address is EINVAL.
+ */
+#include "helpers.h"
+
+#include <sys/mman.h>
+
+/*
+ * A free SHMLBA-aligned range of `size` bytes, halfway down from where mmap
+ * places new mappings. The back end may map files of its own while it
+ * attaches; those go top-down near the other mappings, never this far
+ * below, so the range is still free when the segment is put there.
+ */
+static char *free_range(size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *probe =
+	    mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (probe == MAP_FAILED)
+		t_fail(__FILE__, __LINE__, "mmap: %s", strerror(errno));
+	T_OK(munmap(probe, page));
+	uintptr_t at = (uintptr_t)probe / 2 / SHMLBA * SHMLBA;
+	for (int i = 0; i < 64; i++, at -= 64 * SHMLBA) {
+		char *p = mmap((void *)at, size, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+				   MAP_FIXED_NOREPLACE,
+			       -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		T_OK(munmap(p, size));
+		if ((uintptr_t)p == at)
+			return p;
+	}
+	t_fail(__FILE__, __LINE__, "no free range of %zu bytes", size);
+}
+
+/* Maps anonymous memory at exactly `at`, which must be free. */
+static char *map_at(char *at, size_t len)
+{
+	char *p =
+	    mmap(at, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p != at)
+		t_fail(__FILE__, __LINE__, "mmap at %p: %s", (void *)at,
+		       p == MAP_FAILED ? strerror(errno) : "elsewhere");
+	return p;
+}
+
+static unsigned long nattch(int id)
+{
+	struct shmid_ds ds;
+	T_OK(B->shmctl(id, IPC_STAT, &ds));
+	return ds.shm_nattch;
+}
+
+int main(int argc, char **argv)
+{
+	t_init(argc, argv, T_BOTH);
+	long page = sysconf(_SC_PAGESIZE);
+	size_t size = 2 * page;
+
+	int id = T_OK(B->shmget(IPC_PRIVATE, size, IPC_CREAT | 0600));
+
+	/* A whole anonymous mapping where the segment would go. */
+	char *at = free_range(size);
+	char *m = map_at(at, size);
+	memset(m, 0x33, size);
+	T_FAIL_ERRNO(B->shmat(id, at, 0), EINVAL);
+	T_FAIL_ERRNO(B->shmat(id, at, SHM_RDONLY), EINVAL);
+	T_FAIL_ERRNO(B->shmat(id, at + 1, SHM_RND), EINVAL);
+	T_EQ(at[0], 0x33);
+	T_EQ(at[size - 1], 0x33);
+	T_OK(munmap(m, size));
+
+	/* Only the last page of the range is mapped: still an overlap. */
+	char *tail = map_at(at + size - page, page);
+	tail[0] = 0x44;
+	T_FAIL_ERRNO(B->shmat(id, at, 0), EINVAL);
+	T_EQ(tail[0], 0x44);
+	T_OK(munmap(tail, page));
+	T_EQ(nattch(id), 0);
+
+	/* An attach of the same segment is in the way too. */
+	char *a = T_OK(B->shmat(id, NULL, 0));
+	a[0] = 0x55;
+	T_FAIL_ERRNO(B->shmat(id, a, 0), EINVAL);
+	T_FAIL_ERRNO(B->shmat(id, a + page, 0), EINVAL);
+	T_EQ(nattch(id), 1);
+	T_EQ(a[0], 0x55);
+
+	T_FAIL_ERRNO(B->shmat(id, NULL, SHM_REMAP), EINVAL);
+	T_EQ(nattch(id), 1);
+
+	T_OK(B->shmdt(a));
+	T_OK(B->shmctl(id, IPC_RMID, NULL));
+	return T_EXIT_PASS;
+}
