@@ -1,0 +1,89 @@
+/*
+ * shm-ctl-shm-stat-any.c - SHM_STAT checks read permission like IPC_STAT
+ * (EACCES for a second user without it), SHM_STAT_ANY does not: it answers
+ * with the id and status of any segment in use at the index.
+ */
+#include "helpers.h"
+
+#include <grp.h>
+#include <sys/stat.h>
+
+#define NOBODY 65534
+
+/*
+ * Becomes another user for good: no supplementary groups, and real,
+ * effective and saved ids all changed, so no privilege is left.
+ */
+static void become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
+		       (int)gid, strerror(errno));
+}
+
+/*
+ * The SHM_STAT index of segment `id`: walks every index up to the highest
+ * in use (what SHM_INFO returns) and requires exactly one to answer with
+ * `id`. Indexes of other segments may answer, unused ones give EINVAL.
+ */
+static int index_of(int id)
+{
+	struct shm_info info;
+	struct shmid_ds ds;
+	int found = -1;
+	int max = T_OK(B->shmctl(0, SHM_INFO, (struct shmid_ds *)&info));
+
+	for (int i = 0; i <= max; i++) {
+		errno = 0;
+		int r = B->shmctl(i, SHM_STAT, &ds);
+		if (r < 0 && errno != EINVAL && errno != EACCES)
+			t_fail(__FILE__, __LINE__, "SHM_STAT %d: %s", i,
+			       strerror(errno));
+		if (r == id) {
+			T_EQ(found, -1);
+			found = i;
+		}
+	}
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	t_init(argc, argv, T_BOTH);
+	if (geteuid() != 0)
+		t_skip("needs root to act as a second user");
+	/* The second user must be able to use the namespace directory. */
+	T_OK(chmod(t_dir, 01777));
+
+	int id = T_OK(B->shmget(t_key(1), 4242, IPC_CREAT | 0600));
+	int idx = index_of(id);
+	T_ASSERT(idx >= 0);
+
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		struct shmid_ds ds;
+		become(NOBODY, NOBODY);
+		T_FAIL_ERRNO(B->shmctl(idx, SHM_STAT, &ds), EACCES);
+		T_FAIL_ERRNO(B->shmctl(id, IPC_STAT, &ds), EACCES);
+		memset(&ds, 0, sizeof(ds));
+		T_EQ(B->shmctl(idx, SHM_STAT_ANY, &ds), id);
+		T_EQ(ds.shm_perm.__key, t_key(1));
+		T_EQ(ds.shm_perm.mode, 0600);
+		T_EQ(ds.shm_perm.uid, 0);
+		T_EQ(ds.shm_segsz, 4242);
+		T_EQ(ds.shm_cpid, getppid());
+		_exit(0);
+	}
+	t_wait_ok(pid);
+
+	/* As the owner the two agree. */
+	struct shmid_ds a, b;
+	T_EQ(B->shmctl(idx, SHM_STAT, &a), id);
+	T_EQ(B->shmctl(idx, SHM_STAT_ANY, &b), id);
+	T_EQ(a.shm_segsz, b.shm_segsz);
+	T_EQ(a.shm_perm.mode, b.shm_perm.mode);
+
+	T_OK(B->shmctl(id, IPC_RMID, NULL));
+	return T_EXIT_PASS;
+}
