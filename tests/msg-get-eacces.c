@@ -1,0 +1,194 @@
+/*
+ * msg-get-eacces: msgget on an existing queue checks the low 9 bits of
+ * msgflg against the queue's mode, as ipcperms() does: the requested bits
+ * of all three classes are folded together, then compared with the one
+ * class of the caller (owner if it is the owner or the creator, else group
+ * if it is in the owner's or creator's group, else other). Bits 0 request
+ * nothing, so they always open. CAP_IPC_OWNER passes every check.
+ *
+ * Runs as root and checks the other users from children that drop to
+ * them; needs root for that.
+ */
+#include "helpers.h"
+
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/stat.h>
+
+#define NOBODY 65534
+#define OTHER  65533
+
+static key_t key;
+static int id;
+
+static bool has_cap(int bit)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		t_fail(__FILE__, __LINE__, "/proc/self/status: %s",
+		       strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff >> bit & 1;
+}
+
+static void drop_to(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		t_fail(__FILE__, __LINE__, "dropping to %d:%d: %s", (int)uid,
+		       (int)gid, strerror(errno));
+}
+
+/* Runs `fn` in a child as uid:gid; the test fails if the child does. */
+static void run_as(uid_t uid, gid_t gid, void (*fn)(void))
+{
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		drop_to(uid, gid);
+		fn();
+		_exit(0);
+	}
+	t_wait_ok(pid);
+}
+
+static void set_owner(uid_t uid, gid_t gid, mode_t mode)
+{
+	struct msqid_ds ds;
+	T_OK(B->msgctl(id, IPC_STAT, &ds));
+	ds.msg_perm.uid = uid;
+	ds.msg_perm.gid = gid;
+	ds.msg_perm.mode = mode;
+	T_OK(B->msgctl(id, IPC_SET, &ds));
+}
+
+/* Other class: mode 0600 grants it nothing. */
+static void other_none(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0)), id);
+	T_EQ(T_OK(B->msgget(key, IPC_CREAT)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0400), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0040), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0004), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0200), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0002), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, IPC_CREAT | 0600), EACCES);
+}
+
+/* Other class with mode 0604: read in any class's bits is granted. */
+static void other_read(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0004)), id);
+	T_EQ(T_OK(B->msgget(key, 0040)), id);
+	T_EQ(T_OK(B->msgget(key, 0400)), id);
+	T_EQ(T_OK(B->msgget(key, 0444)), id);
+	T_EQ(T_OK(B->msgget(key, IPC_CREAT | 0444)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0002), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0006), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0200), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0001), EACCES);
+}
+
+/* Group class with mode 0406: the other and owner bits do not apply. */
+static void group_none(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0004), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0400), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0002), EACCES);
+}
+
+/* Group class with mode 0060. */
+static void group_rw(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0060)), id);
+	T_EQ(T_OK(B->msgget(key, 0666)), id);
+	T_EQ(T_OK(B->msgget(key, 0002)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0001), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0100), EACCES);
+}
+
+/* Owner class with mode 0246: only the owner's bits count. */
+static void owner_write(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0200)), id);
+	T_EQ(T_OK(B->msgget(key, 0002)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0400), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0004), EACCES);
+	T_FAIL_ERRNO(B->msgget(key, 0040), EACCES);
+}
+
+static void create_as_nobody(void)
+{
+	id = T_OK(B->msgget(key, IPC_CREAT | IPC_EXCL | 0600));
+}
+
+/* The creator is in the owner class even when the owner is another. */
+static void creator_rw(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0600)), id);
+	T_EQ(T_OK(B->msgget(key, 0006)), id);
+}
+
+/* In the creator's group, the group class applies. */
+static void creator_group(void)
+{
+	T_EQ(T_OK(B->msgget(key, 0040)), id);
+	T_FAIL_ERRNO(B->msgget(key, 0020), EACCES);
+}
+
+int main(int argc, char **argv)
+{
+	t_init(argc, argv, T_BOTH);
+	if (geteuid() != 0)
+		t_skip("needs root to check other users");
+	/* The dropped children must be able to use the namespace. */
+	T_OK(chmod(t_dir, 01777));
+
+	key = t_key(1);
+	id = T_OK(B->msgget(key, IPC_CREAT | 0600));
+	run_as(NOBODY, NOBODY, other_none);
+	set_owner(0, 0, 0604);
+	run_as(NOBODY, NOBODY, other_read);
+	set_owner(0, NOBODY, 0406);
+	run_as(NOBODY, NOBODY, group_none);
+	set_owner(0, NOBODY, 0060);
+	run_as(NOBODY, NOBODY, group_rw);
+	set_owner(NOBODY, NOBODY, 0246);
+	run_as(NOBODY, NOBODY, owner_write);
+
+	/* Privilege is never refused, whatever the mode. */
+	set_owner(NOBODY, NOBODY, 0000);
+	if (has_cap(CAP_IPC_OWNER)) {
+		T_EQ(T_OK(B->msgget(key, 0666)), id);
+		T_EQ(T_OK(B->msgget(key, IPC_CREAT | 0777)), id);
+	} else {
+		T_FAIL_ERRNO(B->msgget(key, 0666), EACCES);
+	}
+	T_EQ(T_OK(B->msgget(key, 0)), id);
+	if (!has_cap(CAP_SYS_ADMIN))
+		return T_EXIT_PASS; /* cannot IPC_SET nobody's queue */
+
+	/*
+	 * A queue made by nobody whose owner root then changes: nobody
+	 * stays in the owner class as its creator; a third user in the
+	 * creator's group is in the group class.
+	 */
+	key = t_key(2);
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		drop_to(NOBODY, NOBODY);
+		create_as_nobody();
+		_exit(0);
+	}
+	t_wait_ok(pid);
+	id = T_OK(B->msgget(key, 0));
+	set_owner(0, 0, 0640);
+	run_as(NOBODY, NOBODY, creator_rw);
+	run_as(OTHER, NOBODY, creator_group);
+	return T_EXIT_PASS;
+}

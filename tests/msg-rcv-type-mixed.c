@@ -1,0 +1,170 @@
+/*
+ * msg-rcv-type-mixed: sends and every kind of selection interleaved at
+ * random on a queue holding thousands of messages of mixed types: each
+ * receive takes the message a model of the queue says, and msg_qnum and
+ * msg_cbytes follow it.
+ */
+#include "helpers.h"
+
+#include <limits.h>
+
+#define NMAX 4000
+
+/* The queue as the test expects it to be, oldest first. */
+static struct entry {
+	long type;
+	int seq;
+} q[NMAX];
+static int qn, next_seq, id;
+
+static uint64_t rnd_state = 0x9e3779b97f4a7c15u;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned)(rnd_state % n);
+}
+
+/* Mostly small types, some mid ones, a few at the very top. */
+static long rnd_type(void)
+{
+	unsigned r = rnd(100);
+	if (r < 80)
+		return 1 + rnd(40);
+	if (r < 95)
+		return 1000 + rnd(5);
+	return LONG_MAX - rnd(3);
+}
+
+static void send_one(long type)
+{
+	struct {
+		long mtype;
+		int seq;
+	} m = {type, next_seq};
+	T_OK(B->msgsnd(id, &m, sizeof(int), IPC_NOWAIT));
+	q[qn].type = type;
+	q[qn].seq = next_seq++;
+	qn++;
+}
+
+/* Fills the queue with `n` messages in runs of one type each. */
+static void fill(int n)
+{
+	while (qn < n) {
+		long type = rnd_type();
+		for (unsigned run = 1 + rnd(8); run && qn < n; run--)
+			send_one(type);
+	}
+}
+
+/* Which message msgrcv(msgtyp, flags) takes, as the man page says. */
+static int model_find(long msgtyp, int flags)
+{
+	if (msgtyp == 0)
+		return qn ? 0 : -1;
+	if (msgtyp < 0) {
+		/* The lowest type <= |msgtyp|, the first of equals. */
+		long bound = msgtyp == LONG_MIN ? LONG_MAX : -msgtyp;
+		int best = -1;
+		for (int i = 0; i < qn; i++)
+			if (q[i].type <= bound &&
+			    (best < 0 || q[i].type < q[best].type))
+				best = i;
+		return best;
+	}
+	bool except = flags & MSG_EXCEPT;
+	for (int i = 0; i < qn; i++)
+		if ((q[i].type != msgtyp) == except)
+			return i;
+	return -1;
+}
+
+/* Receives without waiting and checks it got what the model says. */
+static void check_rcv(long msgtyp, int flags)
+{
+	struct {
+		long mtype;
+		int seq;
+	} m;
+	int i = model_find(msgtyp, flags);
+	if (i < 0) {
+		T_FAIL_ERRNO(
+		    B->msgrcv(id, &m, sizeof(int), msgtyp, flags | IPC_NOWAIT),
+		    ENOMSG);
+		return;
+	}
+	T_EQ(T_OK(B->msgrcv(id, &m, sizeof(int), msgtyp, flags | IPC_NOWAIT)),
+	     sizeof(int));
+	if (m.mtype != q[i].type || m.seq != q[i].seq)
+		t_fail(__FILE__, __LINE__,
+		       "msgrcv(%ld, %#x) took type %ld seq %d, expected "
+		       "type %ld seq %d",
+		       msgtyp, flags, m.mtype, m.seq, q[i].type, q[i].seq);
+	memmove(&q[i], &q[i + 1], (size_t)(qn - i - 1) * sizeof(q[0]));
+	qn--;
+}
+
+static void check_stat(void)
+{
+	struct msqid_ds ds;
+	T_OK(B->msgctl(id, IPC_STAT, &ds));
+	T_EQ(ds.msg_qnum, qn);
+	T_EQ(ds.msg_cbytes, (long)qn * (long)sizeof(int));
+}
+
+/* As many 4-byte messages as the default msg_qbytes holds, up to NMAX. */
+static int capacity(void)
+{
+	struct msqid_ds ds;
+	T_OK(B->msgctl(id, IPC_STAT, &ds));
+	long n = (long)ds.msg_qbytes / (long)sizeof(int);
+	if (n < 1000)
+		t_skip("msg_qbytes %lu is too small for thousands of messages",
+		       (unsigned long)ds.msg_qbytes);
+	return n < NMAX ? (int)n : NMAX;
+}
+
+int main(int argc, char **argv)
+{
+	t_init(argc, argv, T_BOTH);
+	id = T_OK(B->msgget(IPC_PRIVATE, 0600));
+	int n = capacity();
+
+	fill(n / 2);
+	for (int i = 0; i < 30000; i++) {
+		long t = qn && rnd(2) ? q[rnd((unsigned)qn)].type : rnd_type();
+		switch (rnd(9)) {
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+			if (qn < n)
+				send_one(t);
+			break;
+		case 4:
+			check_rcv(0, 0);
+			break;
+		case 5:
+			check_rcv(t, 0);
+			break;
+		case 6:
+			check_rcv(t, MSG_EXCEPT);
+			break;
+		case 7:
+			check_rcv(-t, 0);
+			break;
+		default:
+			check_rcv(rnd(2) ? LONG_MIN : -(long)(1 + rnd(45)), 0);
+		}
+		if (i % 1000 == 0)
+			check_stat();
+	}
+	check_stat();
+	while (qn)
+		check_rcv(0, 0);
+	check_stat();
+	return T_EXIT_PASS;
+}
