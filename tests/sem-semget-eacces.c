@@ -1,0 +1,83 @@
+/*
+ * sem-semget-eacces.c - semget by a second user checks the access asked
+ * for in semflg against the class (owner, group, other) the caller falls
+ * in: EACCES when it is not granted. Asking for no access always opens;
+ * EEXIST and a too-large nsems are reported before EACCES.
+ */
+#include "helpers.h"
+
+#include <grp.h>
+#include <sys/stat.h>
+
+#define NOBODY 65534
+
+/* A second user: nobody, no supplementary groups, no capabilities. */
+static void become_nobody(void)
+{
+	T_OK(setgroups(0, NULL));
+	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
+	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
+}
+
+static void set_perm(int id, uid_t uid, gid_t gid, mode_t mode)
+{
+	struct semid_ds ds;
+	union semun arg = {.buf = &ds};
+	T_OK(B->semctl(id, 0, IPC_STAT, arg));
+	ds.sem_perm.uid = uid;
+	ds.sem_perm.gid = gid;
+	ds.sem_perm.mode = mode;
+	T_OK(B->semctl(id, 0, IPC_SET, arg));
+}
+
+int main(int argc, char **argv)
+{
+	t_init(argc, argv, T_BOTH);
+	if (geteuid() != 0)
+		t_skip("needs root to act as a second user");
+	/* The dropped child uses the namespace directory too. */
+	T_OK(chmod(t_dir, 01777));
+
+	key_t k_priv = t_key(1), k_other = t_key(2), k_group = t_key(3);
+	key_t k_owner = t_key(4), k_class = t_key(5);
+	int priv = T_OK(B->semget(k_priv, 2, IPC_CREAT | 0600));
+	int other = T_OK(B->semget(k_other, 2, IPC_CREAT | 0604));
+	int group = T_OK(B->semget(k_group, 2, IPC_CREAT | 0600));
+	int owner = T_OK(B->semget(k_owner, 2, IPC_CREAT | 0600));
+	int class = T_OK(B->semget(k_class, 2, IPC_CREAT | 0600));
+	set_perm(group, 0, NOBODY, 0060);
+	set_perm(owner, NOBODY, 0, 0600);
+	/* Owner bits apply to the owner even when others get more. */
+	set_perm(class, NOBODY, 0, 0066);
+
+	/* Root passes every check. */
+	T_EQ(B->semget(k_group, 2, 0600), group);
+
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		become_nobody();
+		T_EQ(B->semget(k_priv, 2, 0), priv);
+		T_EQ(B->semget(k_priv, 0, IPC_CREAT), priv);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, 0400), EACCES);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, 0200), EACCES);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, 0004), EACCES);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, 0040), EACCES);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, IPC_CREAT | 0600), EACCES);
+		T_FAIL_ERRNO(B->semget(k_priv, 2, IPC_CREAT | IPC_EXCL | 0600),
+			     EEXIST);
+		T_FAIL_ERRNO(B->semget(k_priv, 3, 0600), EINVAL);
+
+		T_EQ(B->semget(k_other, 2, 0400), other);
+		T_EQ(B->semget(k_other, 2, 0444), other);
+		T_FAIL_ERRNO(B->semget(k_other, 2, 0600), EACCES);
+		T_FAIL_ERRNO(B->semget(k_other, 2, 0002), EACCES);
+
+		T_EQ(B->semget(k_group, 2, 0600), group);
+		T_EQ(B->semget(k_owner, 2, 0600), owner);
+		T_FAIL_ERRNO(B->semget(k_class, 2, 0400), EACCES);
+		T_EQ(B->semget(k_class, 2, 0), class);
+		_exit(0);
+	}
+	t_wait_ok(pid);
+	return 0;
+}
