@@ -58,10 +58,19 @@ IPCKIT_HIDDEN void ipckit__cpu_relax(void);
 IPCKIT_HIDDEN bool ipckit__user_readable(const void *p, size_t len);
 IPCKIT_HIDDEN bool ipckit__user_writable(void *p, size_t len);
 
-/* Copies that give -EFAULT instead of crashing on a bad user pointer. */
+/*
+ * Copies that give -EFAULT instead of crashing on a bad user pointer. The
+ * plain ones trust the per-thread cache of proved ranges (data paths); the
+ * _checked ones always ask the kernel (ctl calls, where a buffer made
+ * read-only or unmapped since its last use must still give EFAULT).
+ */
 IPCKIT_HIDDEN int ipckit__copy_from_user(void *dst, const void *src,
 					 size_t len);
 IPCKIT_HIDDEN int ipckit__copy_to_user(void *dst, const void *src, size_t len);
+IPCKIT_HIDDEN int ipckit__copy_from_user_checked(void *dst, const void *src,
+						 size_t len);
+IPCKIT_HIDDEN int ipckit__copy_to_user_checked(void *dst, const void *src,
+					       size_t len);
 
 /* ---- futex.c: the only caller of the futex system call ------------------- */
 
@@ -217,7 +226,14 @@ IPCKIT_HIDDEN int ipckit__perm_cached(struct ipckit_obj *o, int flag);
 IPCKIT_HIDDEN void ipckit__creds_changed(void);
 /* Owner, creator or privileged (IPC_SET, IPC_RMID); else -EPERM. */
 IPCKIT_HIDDEN int ipckit__may_own(const struct ipckit_hdr *h);
-/* Privileged in the kernel's sense (CAP_SYS_RESOURCE / CAP_IPC_OWNER). */
+/*
+ * Capabilities, as the kernel checks them: CAP_IPC_OWNER bypasses the mode
+ * bits, CAP_SYS_ADMIN the owner check of IPC_SET and IPC_RMID,
+ * CAP_SYS_RESOURCE limits (msg_qbytes above msgmnb). Root in a container
+ * may lack some. A system call: slow paths only.
+ */
+IPCKIT_HIDDEN bool ipckit__capable(int cap);
+/* ipckit__capable(CAP_SYS_RESOURCE). */
 IPCKIT_HIDDEN bool ipckit__privileged(void);
 
 /* Fills a struct ipc_perm from the header. Called with h_lock held. */

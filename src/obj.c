@@ -36,7 +36,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <dirent.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const struct ipckit_kind_ops *ipckit__kind(unsigned kind)
@@ -90,9 +93,18 @@ void ipckit__creds_changed(void)
 	atomic_fetch_add(&cred_gen, 1);
 }
 
+bool ipckit__capable(int cap)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	if (cap < 0 || cap > 63 || syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
 bool ipckit__privileged(void)
 {
-	return geteuid() == 0;
+	return ipckit__capable(CAP_SYS_RESOURCE);
 }
 
 static bool in_group(gid_t gid)
@@ -117,7 +129,7 @@ static int perm_fresh(const struct ipckit_hdr *h, int flag)
 		granted >>= 6;
 	else if (in_group(h->h_cgid) || in_group(h->h_gid))
 		granted >>= 3;
-	if ((requested & ~granted & 0007) && euid != 0)
+	if ((requested & ~granted & 0007) && !ipckit__capable(CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }
@@ -130,7 +142,8 @@ int ipckit__perm(const struct ipckit_hdr *h, int flag)
 int ipckit__may_own(const struct ipckit_hdr *h)
 {
 	uid_t euid = geteuid();
-	if (euid == h->h_uid || euid == h->h_cuid || euid == 0)
+	if (euid == h->h_uid || euid == h->h_cuid ||
+	    ipckit__capable(CAP_SYS_ADMIN))
 		return 0;
 	return -EPERM;
 }
@@ -371,6 +384,70 @@ static mode_t file_mode(uint32_t ipc_mode)
 	return m;
 }
 
+/* The on-disk form of a POSIX access ACL (linux/posix_acl_xattr.h). */
+struct acl_entry {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+#define ACL_USER_OBJ 0x01
+#define ACL_USER 0x02
+#define ACL_GROUP_OBJ 0x04
+#define ACL_GROUP 0x08
+#define ACL_MASK 0x10
+#define ACL_OTHER 0x20
+
+/*
+ * Makes the file's own permissions say what the IPC permissions say, so a
+ * process with no access cannot even open it. The kernel gives the owner
+ * class to the creator and to the owner, and the group class to the
+ * creator's group and the owner's group: one file mode cannot say that
+ * once IPC_SET has moved the owner, but an access ACL can. The file
+ * belongs to the creator; named entries add the owner and its group.
+ * Where ACLs are not supported, or we may not set them (only the file's
+ * owner or CAP_FOWNER may), the plain mode is the fallback and a new
+ * owner relies on the group and other bits (docs/DESIGN.md).
+ */
+static void set_file_perms(int dirfd, const char *name,
+			   const struct ipckit_hdr *h)
+{
+	mode_t m = file_mode(h->h_mode);
+	uint16_t uperm = (m >> 6) & 7, gperm = (m >> 3) & 7, operm = m & 7;
+	struct {
+		uint32_t version;
+		struct acl_entry e[6];
+	} acl = {.version = 2};
+	int n = 0;
+	bool named = false;
+	acl.e[n++] = (struct acl_entry){ACL_USER_OBJ, uperm, (uint32_t)-1};
+	if (h->h_uid != h->h_cuid) {
+		acl.e[n++] = (struct acl_entry){ACL_USER, uperm, h->h_uid};
+		named = true;
+	}
+	acl.e[n++] = (struct acl_entry){ACL_GROUP_OBJ, gperm, (uint32_t)-1};
+	if (h->h_gid != h->h_cgid) {
+		acl.e[n++] = (struct acl_entry){ACL_GROUP, gperm, h->h_gid};
+		named = true;
+	}
+	if (named)
+		acl.e[n++] = (struct acl_entry){ACL_MASK, uperm | gperm,
+						(uint32_t)-1};
+	acl.e[n++] = (struct acl_entry){ACL_OTHER, operm, (uint32_t)-1};
+
+	int fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (!named || setxattr(path, "system.posix_acl_access", &acl,
+			       sizeof(uint32_t) + n * sizeof(acl.e[0]),
+			       0) < 0) {
+		if (named)
+			removexattr(path, "system.posix_acl_access");
+		chmod(path, m);
+	}
+	close(fd);
+}
+
 /*
  * Reserves the file's backing store, so a full file system fails here
  * with ENOSPC rather than with SIGBUS in some later access.
@@ -489,7 +566,7 @@ static void build_discard(struct build *b)
 static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
 {
 	const struct ipckit_ns *ns;
-	struct ipckit_ids *ids;
+	struct ipckit_ids *ids = NULL;
 	int rc = ipckit__ns(&ns);
 	if (rc == 0)
 		rc = ids_get(kind, &ids);
@@ -774,31 +851,22 @@ int ipckit__obj_set(struct ipckit_obj *o, const struct ipc_perm *perm)
 	int rc = ipckit__may_own(h);
 	if (rc < 0)
 		return rc;
+	/* The kernel's ipc_update_perm(): -1 is no uid or gid. */
+	if (perm->uid == (uid_t)-1 || perm->gid == (gid_t)-1)
+		return -EINVAL;
 	h->h_uid = perm->uid;
 	h->h_gid = perm->gid;
 	h->h_mode = (h->h_mode & ~0777u) | (perm->mode & 0777u);
 	h->h_ctime = ipckit__now();
-	/*
-	 * The file's own mode follows, so the file system keeps backing the
-	 * permission check. differs from kernel: the file stays owned by
-	 * its creator unless we are root (only root may give a file away);
-	 * a new non-root owner gets access through the mode bits it sets.
-	 */
+	/* The file system keeps backing the permission check. */
 	const struct ipckit_ns *ns;
 	if (ipckit__ns(&ns) == 0 && o->slot >= 0) {
 		char name[48];
+		struct stat st;
 		slot_name(name, sizeof(name), o->kind, o->slot);
-		int fd = openat(ns->dirfd, name, O_RDONLY | O_CLOEXEC |
-							 O_NOFOLLOW);
-		if (fd >= 0) {
-			struct stat st;
-			if (fstat(fd, &st) == 0 && st.st_ino == o->ino) {
-				fchmod(fd, file_mode(h->h_mode));
-				if (geteuid() == 0)
-					(void)!fchown(fd, perm->uid, perm->gid);
-			}
-			close(fd);
-		}
+		if (fstatat(ns->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_ino == o->ino && st.st_dev == o->dev)
+			set_file_perms(ns->dirfd, name, h);
 	}
 	return 0;
 }

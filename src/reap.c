@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,16 @@ int ipckit__reap_obj(struct ipckit_obj *o)
 	return rc;
 }
 
-static void note_fmt(void (*note)(const char *, void *), void *arg,
-		     const char *fmt, const char *name, int n)
+__attribute__((format(printf, 3, 4))) static void
+note_fmt(void (*note)(const char *, void *), void *arg, const char *fmt, ...)
 {
 	if (!note)
 		return;
-	char buf[256];
-	snprintf(buf, sizeof(buf), fmt, name, n);
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	note(buf, arg);
 }
 
@@ -90,8 +94,8 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 			if (tmp_is_orphan(name)) {
 				note_fmt(note, arg,
 					 "removed %s: its creator died before "
-					 "publishing it%.0d",
-					 name, 0);
+					 "publishing it",
+					 name);
 				if (!dry_run)
 					unlinkat(ns->dirfd, name, 0);
 				repairs++;
@@ -119,8 +123,7 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 				      ipckit__proc_is_dead(&creator)));
 			if (dead) {
 				note_fmt(note, arg,
-					 "unlinked stale key name %s%.0d", name,
-					 0);
+					 "unlinked stale key name %s", name);
 				if (!dry_run)
 					unlinkat(ns->dirfd, name, 0);
 				repairs++;
@@ -151,8 +154,7 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 			    h.h_magic == IPCKIT_MAGIC &&
 			    atomic_load(&h.h_removed)) {
 				note_fmt(note, arg,
-					 "unlinked removed object %s%.0d",
-					 name, 0);
+					 "unlinked removed object %s", name);
 				if (!dry_run)
 					unlinkat(ns->dirfd, name, 0);
 				repairs++;

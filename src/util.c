@@ -144,14 +144,14 @@ static bool is_bogus(uintptr_t p, size_t len)
 	return p < 4096 || p + len < p || p + len > ((uintptr_t)1 << 47);
 }
 
-int ipckit__copy_from_user(void *dst, const void *src, size_t len)
+static int copy_from(void *dst, const void *src, size_t len, bool cached)
 {
 	uintptr_t p = (uintptr_t)src;
 	if (len == 0)
 		return 0;
 	if (is_bogus(p, len))
 		return -EFAULT;
-	if (in_range(&proved_readable, p, len)) {
+	if (cached && in_range(&proved_readable, p, len)) {
 		memcpy(dst, src, len);
 		return 0;
 	}
@@ -163,14 +163,14 @@ int ipckit__copy_from_user(void *dst, const void *src, size_t len)
 	return 0;
 }
 
-int ipckit__copy_to_user(void *dst, const void *src, size_t len)
+static int copy_to(void *dst, const void *src, size_t len, bool cached)
 {
 	uintptr_t p = (uintptr_t)dst;
 	if (len == 0)
 		return 0;
 	if (is_bogus(p, len))
 		return -EFAULT;
-	if (in_range(&proved_writable, p, len)) {
+	if (cached && in_range(&proved_writable, p, len)) {
 		memcpy(dst, src, len);
 		return 0;
 	}
@@ -180,6 +180,26 @@ int ipckit__copy_to_user(void *dst, const void *src, size_t len)
 		return -EFAULT;
 	remember(&proved_writable, p, len);
 	return 0;
+}
+
+int ipckit__copy_from_user(void *dst, const void *src, size_t len)
+{
+	return copy_from(dst, src, len, true);
+}
+
+int ipckit__copy_from_user_checked(void *dst, const void *src, size_t len)
+{
+	return copy_from(dst, src, len, false);
+}
+
+int ipckit__copy_to_user(void *dst, const void *src, size_t len)
+{
+	return copy_to(dst, src, len, true);
+}
+
+int ipckit__copy_to_user_checked(void *dst, const void *src, size_t len)
+{
+	return copy_to(dst, src, len, false);
 }
 
 bool ipckit__user_readable(const void *p, size_t len)

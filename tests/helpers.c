@@ -2,7 +2,9 @@
  * helpers.c - the test support declared in helpers.h: back-end tables,
  * private namespace and kernel-object cleanup, process helpers.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "helpers.h"
 
 #include <dirent.h>
@@ -331,8 +333,10 @@ static bool is_blocked(pid_t pid)
 		return false;
 	buf[n] = 0;
 	long nr = strtol(buf, NULL, 10);
+	/* A wait resumed after SIGSTOP/SIGCONT shows as restart_syscall. */
 	return nr == SYS_msgsnd || nr == SYS_msgrcv || nr == SYS_semop ||
-	       nr == SYS_semtimedop || nr == SYS_futex;
+	       nr == SYS_semtimedop || nr == SYS_futex ||
+	       nr == SYS_restart_syscall;
 }
 
 void t_wait_blocked(pid_t pid)

@@ -1,0 +1,1326 @@
+/*
+ * msg.c - System V message queues: msgget, msgsnd, msgrcv, msgctl, with
+ * the kernel's semantics (ipc/msg.c) on a queue file in the namespace.
+ *
+ * A queue file holds a fixed arena: descriptors, 64-byte payload blocks
+ * and waiter records (layout.h, "Message queues"). Its capacity is fixed
+ * when the queue is made: msgmnb bytes (msg_qbytes may be lowered, and
+ * raised back up to that, but no further; see msq_set).
+ *
+ * Locking: h_lock guards the whole body. A waiter's w_state is also read
+ * by its owner without the lock (spinning, futex); it is written by others
+ * only under the lock, and by its owner only under the lock except the
+ * WAITING -> SLEEPING step. Wakes happen after the state store; a futex
+ * wake (a system call) only when the waiter had announced SLEEPING, so
+ * hand-offs between spinning processes make no system call.
+ *
+ * Hand-off (the kernel's pipelined send): a sender that finds receivers
+ * waiting gives its message to the first, in arrival order, whose selector
+ * matches, as the kernel does; the message then leaves the queue list and
+ * hangs off that receiver's waiter record (w_msg, d_claim) until it copies
+ * it out. A waiting receiver whose buffer is too small gets E2BIG instead,
+ * also as the kernel does.
+ *
+ * Crash model (docs/DESIGN.md): every change commits with one store of a
+ * list link or a waiter state; counts, the tail and the free lists are
+ * derived and rebuilt by msq_repair() after a holder dies. A message
+ * leaves the queue only after it was copied to the receiver's buffer, so a
+ * receiver killed before that leaves it queued.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Receiver selectors (the kernel's SEARCH_*), in w_mode. */
+#define MSQ_SEARCH_ANY 1u
+#define MSQ_SEARCH_EQUAL 2u
+#define MSQ_SEARCH_NOTEQUAL 3u
+#define MSQ_SEARCH_LESSEQUAL 4u
+#define MSQ_SEARCH_NUMBER 5u
+#define MSQ_SEARCH_MASK 0xffu
+#define MSQ_NOERROR 0x100u
+
+/* The kernel's compile-time constants reported by IPC_INFO. */
+#define K_MSGSSZ 16
+#define K_MSGSEG 0xffff
+#define K_MSGMAP 16384	/* MSGMNB */
+#define K_MSGPOOL 512000 /* MSGMNI * MSGMNB / 1024 */
+#define K_MSGTQL 16384	/* MSGMNB */
+
+/* Pointers into one mapped queue, computed from validated offsets. */
+struct msq {
+	struct ipckit_obj *o;
+	struct msq_body *b;
+	struct msq_desc *desc;
+	uint32_t *bnext;
+	uint8_t *blocks;
+	struct msq_waiter *w;
+};
+
+/* ---- geometry ------------------------------------------------------------- */
+
+struct msq_geom {
+	uint32_t ndesc, nblocks, nwaiters;
+	uint64_t desc_off, next_off, block_off, waiter_off, size;
+};
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static void geom_layout(struct msq_geom *g)
+{
+	g->desc_off = IPCKIT_BODY_OFFSET + sizeof(struct msq_body);
+	g->next_off = g->desc_off + (uint64_t)g->ndesc * sizeof(struct msq_desc);
+	g->block_off = align_up(g->next_off + 4ull * g->nblocks, 64);
+	g->waiter_off = g->block_off + (uint64_t)g->nblocks * MSQ_BLOCK;
+	g->size = align_up(g->waiter_off +
+				   (uint64_t)g->nwaiters *
+					   sizeof(struct msq_waiter),
+			   4096);
+}
+
+/*
+ * Sizes the arena for `cap` bytes. Queued messages number at most cap
+ * (msg_qnum + 1 <= msg_qbytes); one needs blocks only above MSQ_INLINE
+ * bytes, so blocks <= cap/64 + cap/9. Handed-off messages are outside
+ * msg_cbytes, as in the kernel; headroom for them is one descriptor per
+ * waiter and blocks for two msgmax messages, beyond which a sender waits
+ * for space (docs/DESIGN.md). About 33 + 9 bytes of file per byte of cap.
+ */
+static void geom_for_cap(uint32_t cap, uint32_t msgmax, struct msq_geom *g)
+{
+	g->ndesc = cap + MSQ_WAITERS;
+	g->nblocks = cap / MSQ_BLOCK + cap / (MSQ_INLINE + 1) + 1 +
+		     2 * ((msgmax + MSQ_BLOCK - 1) / MSQ_BLOCK);
+	g->nwaiters = MSQ_WAITERS;
+	geom_layout(g);
+}
+
+static uint32_t ns_msgmax(void)
+{
+	const struct ipckit_ns *ns;
+	return ipckit__ns(&ns) == 0 ? ns->lim.msgmax : 8192;
+}
+
+static uint64_t msq_file_size(uint64_t cap)
+{
+	struct msq_geom g;
+	if (cap > INT32_MAX)
+		return 0;
+	geom_for_cap((uint32_t)cap, ns_msgmax(), &g);
+	return g.size;
+}
+
+static void msq_view(struct ipckit_obj *o, struct msq *q)
+{
+	char *base = (char *)o->hdr;
+	q->o = o;
+	q->b = (struct msq_body *)(base + IPCKIT_BODY_OFFSET);
+	q->desc = (struct msq_desc *)(base + q->b->q_desc_off);
+	q->bnext = (uint32_t *)(base + q->b->q_next_off);
+	q->blocks = (uint8_t *)(base + q->b->q_block_off);
+	q->w = (struct msq_waiter *)(base + q->b->q_waiter_off);
+}
+
+/* The offsets must be the ones the counts imply, inside the mapping. */
+static int msq_validate(struct ipckit_obj *o)
+{
+	struct msq_body *b =
+		(struct msq_body *)((char *)o->hdr + IPCKIT_BODY_OFFSET);
+	if (o->size < IPCKIT_BODY_OFFSET + sizeof(*b))
+		return -EINVAL;
+	struct msq_geom g = {.ndesc = b->q_ndesc,
+			     .nblocks = b->q_nblocks,
+			     .nwaiters = b->q_nwaiters};
+	if (g.ndesc == 0 || g.ndesc >= MSQ_NIL || g.nblocks >= MSQ_NIL ||
+	    g.nwaiters != MSQ_WAITERS || b->q_cap > INT32_MAX)
+		return -EINVAL;
+	geom_layout(&g);
+	if (g.desc_off != b->q_desc_off || g.next_off != b->q_next_off ||
+	    g.block_off != b->q_block_off || g.waiter_off != b->q_waiter_off ||
+	    g.size > o->size)
+		return -EINVAL;
+	return 0;
+}
+
+static int msq_init(struct ipckit_obj *o, uint64_t cap)
+{
+	struct msq_geom g;
+	struct msq q;
+	geom_for_cap((uint32_t)cap, ns_msgmax(), &g);
+	struct msq_body *b =
+		(struct msq_body *)((char *)o->hdr + IPCKIT_BODY_OFFSET);
+	b->q_qbytes = (uint32_t)cap;
+	b->q_cap = (uint32_t)cap;
+	b->q_ndesc = g.ndesc;
+	b->q_nblocks = g.nblocks;
+	b->q_nwaiters = g.nwaiters;
+	b->q_desc_off = g.desc_off;
+	b->q_next_off = g.next_off;
+	b->q_block_off = g.block_off;
+	b->q_waiter_off = g.waiter_off;
+	b->q_head = b->q_tail = MSQ_NIL;
+	msq_view(o, &q);
+	for (uint32_t i = 0; i < g.ndesc; i++)
+		q.desc[i].d_next = i + 1 < g.ndesc ? i + 1 : MSQ_NIL;
+	for (uint32_t i = 0; i < g.nblocks; i++)
+		q.bnext[i] = i + 1 < g.nblocks ? i + 1 : MSQ_NIL;
+	b->q_desc_free = 0;
+	b->q_block_free = g.nblocks ? 0 : MSQ_NIL;
+	return 0;
+}
+
+static int msq_check_open(struct ipckit_obj *o, uint64_t arg)
+{
+	return 0;
+}
+
+static uint64_t msq_units(struct ipckit_obj *o)
+{
+	return 1;
+}
+
+/* ---- descriptors and blocks ----------------------------------------------- */
+
+static bool desc_ok(const struct msq *q, uint32_t d)
+{
+	return d < q->b->q_ndesc;
+}
+
+static uint32_t blocks_for(uint32_t size)
+{
+	return size <= MSQ_INLINE ? 0 : (size + MSQ_BLOCK - 1) / MSQ_BLOCK;
+}
+
+/* Returns descriptor d's blocks and d itself to the free lists. */
+static void desc_free(struct msq *q, uint32_t d)
+{
+	struct msq_desc *m = &q->desc[d];
+	uint32_t blk = m->d_block, n = blocks_for(m->d_size);
+	for (uint32_t i = 0; i < n && blk < q->b->q_nblocks; i++) {
+		uint32_t next = q->bnext[blk];
+		q->bnext[blk] = q->b->q_block_free;
+		q->b->q_block_free = blk;
+		blk = next;
+	}
+	m->d_block = MSQ_NIL;
+	m->d_claim = 0;
+	m->d_next = q->b->q_desc_free;
+	q->b->q_desc_free = d;
+}
+
+/*
+ * Takes a descriptor and blocks for `size` bytes. Returns the descriptor
+ * or MSQ_NIL when the arena is exhausted (handed-off messages beyond the
+ * headroom), or -EIDRM through *err when the free lists are damaged.
+ */
+static uint32_t desc_alloc(struct msq *q, uint32_t size, int *err)
+{
+	struct msq_body *b = q->b;
+	uint32_t d = b->q_desc_free;
+	*err = 0;
+	if (d == MSQ_NIL)
+		return MSQ_NIL;
+	if (!desc_ok(q, d)) {
+		*err = -EIDRM;
+		return MSQ_NIL;
+	}
+	uint32_t n = blocks_for(size), first = MSQ_NIL, last = MSQ_NIL;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t blk = b->q_block_free;
+		if (blk == MSQ_NIL || blk >= b->q_nblocks) {
+			if (blk != MSQ_NIL)
+				*err = -EIDRM;
+			/* Give back what we took. */
+			while (first != MSQ_NIL) {
+				uint32_t next = first == last ? MSQ_NIL
+							      : q->bnext[first];
+				q->bnext[first] = b->q_block_free;
+				b->q_block_free = first;
+				first = next;
+			}
+			return MSQ_NIL;
+		}
+		b->q_block_free = q->bnext[blk];
+		if (first == MSQ_NIL)
+			first = blk;
+		else
+			q->bnext[last] = blk;
+		last = blk;
+	}
+	if (last != MSQ_NIL)
+		q->bnext[last] = MSQ_NIL;
+	b->q_desc_free = q->desc[d].d_next;
+	struct msq_desc *m = &q->desc[d];
+	m->d_next = MSQ_NIL;
+	m->d_block = first;
+	m->d_size = size;
+	m->d_claim = 0;
+	return d;
+}
+
+/* Copies the payload of a fresh descriptor in from a proved-readable buffer. */
+static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
+{
+	struct msq_desc *m = &q->desc[d];
+	uint32_t left = m->d_size;
+	if (left <= MSQ_INLINE) {
+		memcpy(m->d_inline, src, left);
+		return;
+	}
+	for (uint32_t blk = m->d_block; left; blk = q->bnext[blk]) {
+		uint32_t n = left < MSQ_BLOCK ? left : MSQ_BLOCK;
+		memcpy(q->blocks + (uint64_t)blk * MSQ_BLOCK, src, n);
+		src += n;
+		left -= n;
+	}
+}
+
+/*
+ * Copies `len` bytes of a descriptor's payload out to the user. Block
+ * indices are checked: they are input. Returns 0, -EFAULT or -EIDRM.
+ */
+static int desc_copy_out(struct msq *q, uint32_t d, uint8_t *dst, uint32_t len)
+{
+	struct msq_desc *m = &q->desc[d];
+	if (m->d_size <= MSQ_INLINE)
+		return ipckit__copy_to_user(dst, m->d_inline, len);
+	uint32_t blk = m->d_block;
+	while (len) {
+		if (blk >= q->b->q_nblocks)
+			return -EIDRM;
+		uint32_t n = len < MSQ_BLOCK ? len : MSQ_BLOCK;
+		int rc = ipckit__copy_to_user(
+			dst, q->blocks + (uint64_t)blk * MSQ_BLOCK, n);
+		if (rc < 0)
+			return rc;
+		dst += n;
+		len -= n;
+		blk = q->bnext[blk];
+	}
+	return 0;
+}
+
+/* Appends descriptor d to the queue as an ordinary (counted) message. */
+static void queue_append(struct msq *q, uint32_t d)
+{
+	struct msq_body *b = q->b;
+	q->desc[d].d_next = MSQ_NIL;
+	q->desc[d].d_claim = 0;
+	/* The commit point: one store makes the message reachable. */
+	if (b->q_tail == MSQ_NIL || !desc_ok(q, b->q_tail))
+		b->q_head = d;
+	else
+		q->desc[b->q_tail].d_next = d;
+	b->q_tail = d;
+	b->q_qnum++;
+	b->q_cbytes += q->desc[d].d_size;
+}
+
+/* ---- waiters -------------------------------------------------------------- */
+
+static bool msq_matches(uint32_t mode, int64_t want, int64_t mtype)
+{
+	switch (mode & MSQ_SEARCH_MASK) {
+	case MSQ_SEARCH_ANY:
+		return true;
+	case MSQ_SEARCH_EQUAL:
+		return mtype == want;
+	case MSQ_SEARCH_NOTEQUAL:
+		return mtype != want;
+	case MSQ_SEARCH_LESSEQUAL:
+		return mtype <= want;
+	}
+	return false;
+}
+
+static int waiter_add(struct msq *q, uint32_t role, struct ipckit_proc_rec *self)
+{
+	struct msq_body *b = q->b;
+	for (uint32_t i = 0; i < b->q_nwaiters; i++) {
+		struct msq_waiter *w = &q->w[i];
+		if (w->w_role)
+			continue;
+		w->w_role = role;
+		w->w_ticket = b->q_ticket++;
+		w->w_proc = *self;
+		w->w_msg = MSQ_NIL;
+		w->w_err = 0;
+		atomic_store_explicit(&w->w_state, MSQ_W_WAITING,
+				      memory_order_relaxed);
+		if (i + 1 > b->q_whigh)
+			b->q_whigh = i + 1;
+		if (role == MSQ_ROLE_RECV)
+			b->q_nrecv++;
+		else
+			b->q_nsend++;
+		return (int)i;
+	}
+	return -ENOSPC;
+}
+
+static void waiter_del(struct msq *q, uint32_t i)
+{
+	struct msq_body *b = q->b;
+	struct msq_waiter *w = &q->w[i];
+	if (w->w_role == MSQ_ROLE_RECV && b->q_nrecv)
+		b->q_nrecv--;
+	else if (w->w_role == MSQ_ROLE_SEND && b->q_nsend)
+		b->q_nsend--;
+	w->w_role = 0;
+	atomic_store_explicit(&w->w_state, MSQ_W_FREE, memory_order_relaxed);
+	while (b->q_whigh && b->q_whigh <= b->q_nwaiters &&
+	       !q->w[b->q_whigh - 1].w_role)
+		b->q_whigh--;
+}
+
+/* Sets a waiter's state; wakes it if it sleeps. Called with h_lock held. */
+static void waiter_signal(struct msq_waiter *w, uint32_t state)
+{
+	uint32_t old = atomic_exchange_explicit(&w->w_state, state,
+						memory_order_release);
+	if (old == MSQ_W_SLEEPING)
+		ipckit__futex_wake(&w->w_state, 1);
+}
+
+static uint32_t whigh(const struct msq *q)
+{
+	return q->b->q_whigh < q->b->q_nwaiters ? q->b->q_whigh
+						: q->b->q_nwaiters;
+}
+
+static int msq_fits(const struct msq_body *b, uint32_t size)
+{
+	return (uint64_t)b->q_cbytes + size <= b->q_qbytes &&
+	       (uint64_t)b->q_qnum + 1 <= b->q_qbytes;
+}
+
+/*
+ * Lets blocked senders whose message now fits look again (the kernel's
+ * ss_wakeup(): the others sleep on). With `all`, wakes every waiter,
+ * senders and receivers, to re-check everything (IPC_SET may have taken
+ * their permission away). Called with h_lock held.
+ */
+static void wake_waiters(struct msq *q, bool all)
+{
+	if (!q->b->q_nsend && !all)
+		return;
+	for (uint32_t i = 0; i < whigh(q); i++) {
+		struct msq_waiter *w = &q->w[i];
+		uint32_t s = atomic_load_explicit(&w->w_state,
+						  memory_order_relaxed);
+		if (!w->w_role || (s != MSQ_W_WAITING && s != MSQ_W_SLEEPING))
+			continue;
+		if (w->w_role == MSQ_ROLE_SEND
+			    ? all || msq_fits(q->b, w->w_need)
+			    : all)
+			waiter_signal(w, MSQ_W_WOKEN);
+	}
+}
+
+static void wake_senders(struct msq *q)
+{
+	wake_waiters(q, false);
+}
+
+/*
+ * The kernel's pipelined_send(): offers descriptor d to the waiting
+ * receivers in arrival order. Returns true if one took it. A receiver
+ * whose buffer is too small (and no MSG_NOERROR) fails with E2BIG and the
+ * offer goes on. Called with h_lock held; O(waiters) per receiver served.
+ */
+static bool hand_off(struct msq *q, uint32_t d)
+{
+	struct msq_desc *m = &q->desc[d];
+	for (;;) {
+		int best = -1;
+		for (uint32_t i = 0; i < whigh(q); i++) {
+			struct msq_waiter *w = &q->w[i];
+			uint32_t s = atomic_load_explicit(
+				&w->w_state, memory_order_relaxed);
+			if (w->w_role != MSQ_ROLE_RECV ||
+			    (s != MSQ_W_WAITING && s != MSQ_W_SLEEPING) ||
+			    !msq_matches(w->w_mode, w->w_msgtyp, m->d_mtype))
+				continue;
+			if (best < 0 || w->w_ticket < q->w[best].w_ticket)
+				best = (int)i;
+		}
+		if (best < 0)
+			return false;
+		struct msq_waiter *w = &q->w[best];
+		if (m->d_size > w->w_msgsz && !(w->w_mode & MSQ_NOERROR)) {
+			w->w_err = -E2BIG;
+			waiter_signal(w, MSQ_W_FAILED);
+			continue;
+		}
+		m->d_claim = (uint32_t)best + 1;
+		m->d_next = MSQ_NIL;
+		w->w_msg = d;
+		q->b->q_claims++;
+		q->b->q_lrpid = w->w_proc.p_pid;
+		q->b->q_rtime = ipckit__now();
+		waiter_signal(w, MSQ_W_GOT);
+		return true;
+	}
+}
+
+/*
+ * Gives back what dead waiters held: their records, and messages handed to
+ * receivers that died before taking them, which go back on the queue at
+ * its tail. Called with h_lock held. Costs a /proc read per waiter.
+ */
+static int msq_reap(struct ipckit_obj *o)
+{
+	struct msq q;
+	int n = 0;
+	msq_view(o, &q);
+	for (uint32_t i = 0; i < whigh(&q); i++) {
+		struct msq_waiter *w = &q.w[i];
+		if (!w->w_role || !ipckit__proc_is_dead(&w->w_proc))
+			continue;
+		if (atomic_load(&w->w_state) == MSQ_W_GOT &&
+		    desc_ok(&q, w->w_msg) &&
+		    q.desc[w->w_msg].d_claim == i + 1) {
+			queue_append(&q, w->w_msg);
+			if (q.b->q_claims)
+				q.b->q_claims--;
+		}
+		waiter_del(&q, i);
+		n++;
+	}
+	if (n)
+		wake_senders(&q);
+	return n;
+}
+
+/* ---- repair --------------------------------------------------------------- */
+
+/*
+ * After a holder died inside its critical section. The queue list and the
+ * waiter records are the truth: every step commits by one store to them.
+ * Everything else is derived and rebuilt here: counts, the tail, both free
+ * lists, the claim count, the waiter counts. Messages a dead sender had
+ * built but not linked, and ones a receiver had unlinked but not freed,
+ * become free again (neither call had returned success). If the list
+ * itself is damaged (an index out of range, a cycle, a block used twice),
+ * the queue is declared lost: -EIDRM, and it is removed.
+ */
+static int msq_repair(struct ipckit_obj *o)
+{
+	struct msq q;
+	if (msq_validate(o) < 0)
+		return -EIDRM;
+	msq_view(o, &q);
+	struct msq_body *b = q.b;
+	uint8_t *dused = calloc(b->q_ndesc, 1);
+	uint8_t *bused = calloc(b->q_nblocks ? b->q_nblocks : 1, 1);
+	int rc = -EIDRM;
+	if (!dused || !bused)
+		goto out_free;
+
+	/* Marks descriptor d and its blocks used; false if damaged. */
+#define MARK(d)                                                                \
+	({                                                                     \
+		bool ok_ = desc_ok(&q, (d)) && !dused[(d)] &&                  \
+			   q.desc[(d)].d_size <= (uint32_t)INT32_MAX;          \
+		if (ok_) {                                                     \
+			dused[(d)] = 1;                                        \
+			uint32_t blk_ = q.desc[(d)].d_block;                   \
+			uint32_t n_ = blocks_for(q.desc[(d)].d_size);          \
+			for (uint32_t i_ = 0; ok_ && i_ < n_; i_++) {          \
+				ok_ = blk_ < b->q_nblocks && !bused[blk_];     \
+				if (ok_) {                                     \
+					bused[blk_] = 1;                       \
+					blk_ = q.bnext[blk_];                  \
+				}                                              \
+			}                                                      \
+		}                                                              \
+		ok_;                                                           \
+	})
+
+	uint32_t qnum = 0, tail = MSQ_NIL;
+	uint64_t cbytes = 0;
+	for (uint32_t d = b->q_head; d != MSQ_NIL; d = q.desc[d].d_next) {
+		if (!MARK(d))
+			goto out_free;
+		q.desc[d].d_claim = 0;
+		qnum++;
+		cbytes += q.desc[d].d_size;
+		tail = d;
+	}
+	uint32_t claims = 0, nrecv = 0, nsend = 0, high = 0;
+	for (uint32_t i = 0; i < b->q_nwaiters; i++) {
+		struct msq_waiter *w = &q.w[i];
+		if (!w->w_role)
+			continue;
+		if (w->w_role != MSQ_ROLE_RECV && w->w_role != MSQ_ROLE_SEND) {
+			w->w_role = 0;
+			continue;
+		}
+		high = i + 1;
+		if (w->w_role == MSQ_ROLE_SEND) {
+			nsend++;
+			continue;
+		}
+		nrecv++;
+		if (atomic_load(&w->w_state) == MSQ_W_GOT) {
+			if (!MARK(w->w_msg))
+				goto out_free;
+			q.desc[w->w_msg].d_claim = i + 1;
+			claims++;
+		}
+	}
+#undef MARK
+	b->q_head = qnum ? b->q_head : MSQ_NIL;
+	b->q_tail = tail;
+	b->q_qnum = qnum;
+	b->q_cbytes = cbytes;
+	b->q_claims = claims;
+	b->q_nrecv = nrecv;
+	b->q_nsend = nsend;
+	b->q_whigh = high;
+	b->q_desc_free = MSQ_NIL;
+	for (uint32_t d = b->q_ndesc; d-- > 0;) {
+		if (dused[d])
+			continue;
+		q.desc[d].d_next = b->q_desc_free;
+		q.desc[d].d_block = MSQ_NIL;
+		q.desc[d].d_size = 0;
+		b->q_desc_free = d;
+	}
+	b->q_block_free = MSQ_NIL;
+	for (uint32_t blk = b->q_nblocks; blk-- > 0;) {
+		if (bused[blk])
+			continue;
+		q.bnext[blk] = b->q_block_free;
+		b->q_block_free = blk;
+	}
+	wake_senders(&q);
+	rc = 0;
+out_free:
+	free(dused);
+	free(bused);
+	return rc;
+}
+
+/* Called with h_lock held once the queue is removed: EIDRM to everyone. */
+static void msq_removed(struct ipckit_obj *o)
+{
+	struct msq q;
+	msq_view(o, &q);
+	for (uint32_t i = 0; i < whigh(&q); i++) {
+		struct msq_waiter *w = &q.w[i];
+		if (!w->w_role)
+			continue;
+		w->w_err = -EIDRM;
+		waiter_signal(w, MSQ_W_FAILED);
+	}
+}
+
+const struct ipckit_kind_ops ipckit__msg_ops = {
+	.name = "msg",
+	.file_size = msq_file_size,
+	.ctl_size = msq_file_size,
+	.init = msq_init,
+	.validate = msq_validate,
+	.check_open = msq_check_open,
+	.units = msq_units,
+	.repair = msq_repair,
+	.reap = msq_reap,
+	.removed = msq_removed,
+};
+
+/* ---- msgget --------------------------------------------------------------- */
+
+IPCKIT_EXPORT int ipckit_msgget(key_t key, int msgflg)
+{
+	const struct ipckit_ns *ns;
+	int rc = ipckit__ns(&ns);
+	if (rc == 0)
+		rc = ipckit__get(IPCKIT_KIND_MSG, key, msgflg, ns->lim.msgmnb,
+				 1, 0);
+	return (int)ipckit__ret(rc);
+}
+
+/* ---- waiting -------------------------------------------------------------- */
+
+/*
+ * Waits until waiter record i leaves MSQ_W_WAITING. Spins first (no system
+ * call), then announces SLEEPING and sleeps on the record's own futex word.
+ * `slices`: sleep at most 100 ms at a time, because another receiver or a
+ * hand-off exists that a dead process could hold (the caller then reaps
+ * and waits again) - this is death detection, not a cover for lost wakes.
+ * Returns 0 when the state moved, -ETIMEDOUT at the deadline, -EAGAIN at
+ * the end of a slice, -EINTR after a signal handler.
+ */
+static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
+		    bool slices)
+{
+	unsigned spin = ipckit__spin_limit();
+	for (unsigned i = 0; i < spin; i++) {
+		if (atomic_load_explicit(&w->w_state, memory_order_acquire) !=
+		    MSQ_W_WAITING)
+			return 0;
+		ipckit__cpu_relax();
+	}
+	uint32_t expected = MSQ_W_WAITING;
+	if (!atomic_compare_exchange_strong(&w->w_state, &expected,
+					    MSQ_W_SLEEPING))
+		return 0;
+	struct timespec slice, *until = (struct timespec *)deadline;
+	if (slices) {
+		clock_gettime(CLOCK_MONOTONIC, &slice);
+		slice.tv_nsec += 100000000L;
+		if (slice.tv_nsec >= 1000000000L) {
+			slice.tv_sec++;
+			slice.tv_nsec -= 1000000000L;
+		}
+		if (!deadline || slice.tv_sec < deadline->tv_sec ||
+		    (slice.tv_sec == deadline->tv_sec &&
+		     slice.tv_nsec < deadline->tv_nsec))
+			until = &slice;
+	}
+	for (;;) {
+		int rc = ipckit__futex_wait(&w->w_state, MSQ_W_SLEEPING, until);
+		if (atomic_load_explicit(&w->w_state, memory_order_acquire) !=
+		    MSQ_W_SLEEPING)
+			return 0;
+		if (rc == 0)
+			continue; /* spurious: the state has not moved */
+		/*
+		 * Leaving without being woken: take SLEEPING back to WAITING.
+		 * If a waker got there first, its state wins and is handled
+		 * by the caller like any wake-up (the kernel, too, returns a
+		 * message that arrived together with a signal).
+		 */
+		expected = MSQ_W_SLEEPING;
+		if (!atomic_compare_exchange_strong(&w->w_state, &expected,
+						    MSQ_W_WAITING))
+			return 0;
+		if (rc == -ETIMEDOUT)
+			return until == deadline ? -ETIMEDOUT : -EAGAIN;
+		return rc;
+	}
+}
+
+/* A waiter's state as its owner sees it, under the lock. */
+static uint32_t waiter_settle(struct msq_waiter *w)
+{
+	return atomic_load_explicit(&w->w_state, memory_order_acquire);
+}
+
+/* ---- msgsnd --------------------------------------------------------------- */
+
+/*
+ * Queues (or hands off) one message. Called with h_lock held. Returns 0,
+ * -EAGAIN when it does not fit now, -EIDRM when the queue is damaged.
+ */
+static int msq_send_locked(struct msq *q, int64_t mtype, const uint8_t *text,
+			   uint32_t size, const struct ipckit_proc_rec *self)
+{
+	struct msq_body *b = q->b;
+	if (!msq_fits(b, size))
+		return -EAGAIN;
+	int err;
+	uint32_t d = desc_alloc(q, size, &err);
+	if (d == MSQ_NIL)
+		return err ? err : -EAGAIN;
+	q->desc[d].d_mtype = mtype;
+	desc_fill(q, d, text);
+	if (!(b->q_nrecv && hand_off(q, d)))
+		queue_append(q, d);
+	b->q_lspid = self->p_pid;
+	b->q_stime = ipckit__now();
+	return 0;
+}
+
+static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
+		    const struct timespec *timeout)
+{
+	const struct ipckit_ns *ns;
+	int64_t mtype;
+	int rc = ipckit__ns(&ns);
+	if (rc < 0)
+		return rc;
+	/* The kernel's order: mtype read, sizes and id, mtype, the text. */
+	long lt;
+	rc = ipckit__copy_from_user(&lt, msgp, sizeof(lt));
+	if (rc < 0)
+		return rc;
+	if (msgsz > ns->lim.msgmax || (long)msgsz < 0 || msqid < 0)
+		return -EINVAL;
+	mtype = lt;
+	if (mtype < 1)
+		return -EINVAL;
+	const uint8_t *text = (const uint8_t *)msgp + sizeof(long);
+	if (!ipckit__user_readable(text, msgsz))
+		return -EFAULT;
+	struct timespec deadline;
+	bool has_deadline;
+	rc = ipckit__deadline(timeout, msgflg & IPCKIT_ABSTIME, &deadline,
+			      &has_deadline);
+	if (rc < 0)
+		return rc;
+
+	struct ipckit_obj *o;
+	rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
+	if (rc < 0)
+		return rc;
+	struct msq q;
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	msq_view(o, &q);
+	int wi = -1;
+	for (;;) {
+		rc = ipckit__obj_lock(o);
+		if (rc < 0)
+			break;
+		if (wi >= 0) {
+			waiter_settle(&q.w[wi]);
+			waiter_del(&q, (uint32_t)wi);
+			wi = -1;
+		}
+		rc = ipckit__perm_cached(o, 0222);
+		if (rc == 0)
+			rc = msq_send_locked(&q, mtype, text, (uint32_t)msgsz,
+					     &self);
+		if (rc != -EAGAIN || (msgflg & IPC_NOWAIT) ||
+		    (has_deadline && ipckit__expired(&deadline))) {
+			ipckit__obj_unlock(o);
+			break;
+		}
+		/* Full: reap first (a dead holder may be what fills it). */
+		bool slices = q.b->q_claims || q.b->q_nrecv;
+		if (slices && msq_reap(o) > 0) {
+			ipckit__obj_unlock(o);
+			continue;
+		}
+		wi = waiter_add(&q, MSQ_ROLE_SEND, &self);
+		if (wi >= 0)
+			q.w[wi].w_need = (uint32_t)msgsz;
+		ipckit__obj_unlock(o);
+		if (wi < 0) {
+			/*
+			 * Every record is taken: poll instead of queueing,
+			 * in 1 ms naps. Correct but unordered and not counted
+			 * by ipckit_msg_waiters; needs 128 blocked callers.
+			 */
+			struct timespec nap = {0, 1000000};
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		rc = msq_wait(&q.w[wi], has_deadline ? &deadline : NULL,
+			      slices);
+		if (rc == -EINTR || rc == -ETIMEDOUT) {
+			int lrc = ipckit__obj_lock(o);
+			if (lrc < 0) {
+				rc = lrc;
+				break;
+			}
+			uint32_t s = waiter_settle(&q.w[wi]);
+			int err = q.w[wi].w_err;
+			waiter_del(&q, (uint32_t)wi);
+			ipckit__obj_unlock(o);
+			if (s == MSQ_W_FAILED)
+				rc = err;
+			else if (rc == -ETIMEDOUT)
+				rc = -EAGAIN;
+			break;
+		}
+		if (atomic_load(&q.w[wi].w_state) == MSQ_W_FAILED) {
+			rc = q.w[wi].w_err < 0 ? q.w[wi].w_err : -EIDRM;
+			if (ipckit__obj_lock(o) == 0) {
+				waiter_del(&q, (uint32_t)wi);
+				ipckit__obj_unlock(o);
+			}
+			break;
+		}
+	}
+	ipckit__obj_put(o);
+	return rc;
+}
+
+IPCKIT_EXPORT int ipckit_msgsnd(int msqid, const void *msgp, size_t msgsz,
+				int msgflg)
+{
+	return (int)ipckit__ret(msq_send(msqid, msgp, msgsz,
+					 msgflg & ~IPCKIT_ABSTIME, NULL));
+}
+
+IPCKIT_EXPORT int ipckit_msgtimedsnd(int msqid, const void *msgp,
+				     size_t msgsz, int msgflg,
+				     const struct timespec *timeout)
+{
+	return (int)ipckit__ret(msq_send(msqid, msgp, msgsz, msgflg, timeout));
+}
+
+/* ---- msgrcv --------------------------------------------------------------- */
+
+/* The kernel's convert_mode(). */
+static uint32_t msq_mode(long *msgtyp, int msgflg)
+{
+	if (msgflg & MSG_COPY)
+		return MSQ_SEARCH_NUMBER;
+	if (*msgtyp == 0)
+		return MSQ_SEARCH_ANY;
+	if (*msgtyp < 0) {
+		*msgtyp = *msgtyp == LONG_MIN ? LONG_MAX : -*msgtyp;
+		return MSQ_SEARCH_LESSEQUAL;
+	}
+	return msgflg & MSG_EXCEPT ? MSQ_SEARCH_NOTEQUAL : MSQ_SEARCH_EQUAL;
+}
+
+/*
+ * The kernel's find_msg(): the first match in queue order; for LESSEQUAL
+ * the first of the lowest type; for NUMBER the message at that position.
+ * Sets *prev to its predecessor. O(queue length), bounded by q_ndesc so a
+ * damaged (cyclic) list cannot loop forever.
+ */
+static uint32_t msq_find(struct msq *q, uint32_t mode, long msgtyp,
+			 uint32_t *prev, int *err)
+{
+	uint32_t best = MSQ_NIL, best_prev = MSQ_NIL, p = MSQ_NIL;
+	long count = 0;
+	uint32_t steps = 0;
+	*err = 0;
+	for (uint32_t d = q->b->q_head; d != MSQ_NIL; d = q->desc[d].d_next) {
+		if (!desc_ok(q, d) || steps++ > q->b->q_ndesc) {
+			*err = -EIDRM;
+			return MSQ_NIL;
+		}
+		int64_t t = q->desc[d].d_mtype;
+		bool hit;
+		if (mode == MSQ_SEARCH_NUMBER)
+			hit = count++ == msgtyp;
+		else
+			hit = msq_matches(mode, msgtyp, t);
+		if (hit) {
+			if (mode != MSQ_SEARCH_LESSEQUAL) {
+				*prev = p;
+				return d;
+			}
+			if (best == MSQ_NIL || t < q->desc[best].d_mtype) {
+				best = d;
+				best_prev = p;
+				if (t == 1)
+					break;
+			}
+		}
+		p = d;
+	}
+	*prev = best_prev;
+	return best;
+}
+
+/* Copies message d to the user: mtype then min(size, msgsz) bytes. */
+static long msq_copy_out(struct msq *q, uint32_t d, void *msgp, size_t msgsz)
+{
+	struct msq_desc *m = &q->desc[d];
+	if (m->d_size > (uint32_t)INT32_MAX)
+		return -EIDRM;
+	uint32_t n = m->d_size < msgsz ? m->d_size : (uint32_t)msgsz;
+	long t = (long)m->d_mtype;
+	int rc = ipckit__copy_to_user(msgp, &t, sizeof(t));
+	if (rc == 0)
+		rc = desc_copy_out(q, d, (uint8_t *)msgp + sizeof(long), n);
+	return rc < 0 ? rc : (long)n;
+}
+
+/* Takes a handed-off message out of waiter record wi. Called locked. */
+static long msq_take_claimed(struct msq *q, uint32_t wi, void *msgp,
+			     size_t msgsz, const struct ipckit_proc_rec *self)
+{
+	uint32_t d = q->w[wi].w_msg;
+	if (!desc_ok(q, d) || q->desc[d].d_claim != wi + 1)
+		return -EIDRM;
+	long n = msq_copy_out(q, d, msgp, msgsz);
+	if (q->b->q_claims)
+		q->b->q_claims--;
+	if (n < 0) {
+		/*
+		 * Our buffer is bad. differs from kernel: the kernel has
+		 * already dequeued the message and loses it; we put it back
+		 * on the queue (at its tail) so nothing is lost.
+		 */
+		queue_append(q, d);
+		wake_senders(q);
+		return n;
+	}
+	desc_free(q, d);
+	(void)self;
+	return n;
+}
+
+/*
+ * One attempt at receiving. Called with h_lock held. Returns the byte
+ * count, -ENOMSG when nothing matches, or an error.
+ */
+static long msq_recv_locked(struct msq *q, void *msgp, size_t msgsz,
+			    uint32_t mode, long msgtyp, int msgflg,
+			    const struct ipckit_proc_rec *self)
+{
+	uint32_t prev;
+	int err;
+	uint32_t d = msq_find(q, mode, msgtyp, &prev, &err);
+	if (err < 0)
+		return err;
+	if (d == MSQ_NIL)
+		return -ENOMSG;
+	struct msq_desc *m = &q->desc[d];
+	if (m->d_size > msgsz && !(msgflg & MSG_NOERROR))
+		return -E2BIG;
+	/* The kernel's copy_msg() refuses to truncate a MSG_COPY. */
+	if ((msgflg & MSG_COPY) && m->d_size > msgsz)
+		return -EINVAL;
+	long n = msq_copy_out(q, d, msgp, msgsz);
+	if (n < 0 || (msgflg & MSG_COPY))
+		return n;
+	/* The message leaves the queue only now, after the copy. */
+	struct msq_body *b = q->b;
+	if (prev == MSQ_NIL)
+		b->q_head = m->d_next;
+	else
+		q->desc[prev].d_next = m->d_next;
+	if (b->q_tail == d)
+		b->q_tail = prev;
+	b->q_qnum--;
+	b->q_cbytes -= m->d_size;
+	b->q_lrpid = self->p_pid;
+	b->q_rtime = ipckit__now();
+	desc_free(q, d);
+	wake_senders(q);
+	return n;
+}
+
+static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+		     int msgflg, const struct timespec *timeout)
+{
+	if (msqid < 0 || (long)msgsz < 0)
+		return -EINVAL;
+	if ((msgflg & MSG_COPY) &&
+	    ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT)))
+		return -EINVAL;
+	if (msgflg & MSG_COPY) {
+		/* The kernel loads the buffer for the copy before anything. */
+		const struct ipckit_ns *ns;
+		int nrc = ipckit__ns(&ns);
+		if (nrc < 0)
+			return nrc;
+		size_t len = msgsz < ns->lim.msgmax ? msgsz : ns->lim.msgmax;
+		if (!ipckit__user_readable(msgp, len))
+			return -EFAULT;
+	}
+	uint32_t mode = msq_mode(&msgtyp, msgflg);
+	struct timespec deadline;
+	bool has_deadline;
+	int rc = ipckit__deadline(timeout, msgflg & IPCKIT_ABSTIME, &deadline,
+				  &has_deadline);
+	if (rc < 0)
+		return rc;
+	struct ipckit_obj *o;
+	rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
+	if (rc < 0)
+		return rc;
+	struct msq q;
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	msq_view(o, &q);
+	long n;
+	for (;;) {
+		n = ipckit__obj_lock(o);
+		if (n < 0)
+			break;
+		n = ipckit__perm_cached(o, 0444);
+		if (n == 0)
+			n = msq_recv_locked(&q, msgp, msgsz, mode, msgtyp,
+					    msgflg, &self);
+		if (n == -ENOMSG && (q.b->q_claims || q.b->q_nrecv) &&
+		    msq_reap(o) > 0) {
+			ipckit__obj_unlock(o);
+			continue;
+		}
+		if (n != -ENOMSG || (msgflg & IPC_NOWAIT) ||
+		    (has_deadline && ipckit__expired(&deadline))) {
+			ipckit__obj_unlock(o);
+			break;
+		}
+		bool slices = q.b->q_claims || q.b->q_nrecv;
+		int wi = waiter_add(&q, MSQ_ROLE_RECV, &self);
+		if (wi < 0) {
+			ipckit__obj_unlock(o);
+			/* Every record taken: poll (see msq_send). */
+			struct timespec nap = {0, 1000000};
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		struct msq_waiter *w = &q.w[wi];
+		w->w_mode = mode | (msgflg & MSG_NOERROR ? MSQ_NOERROR : 0);
+		w->w_msgtyp = msgtyp;
+		w->w_msgsz = msgsz > UINT32_MAX ? UINT32_MAX : (uint32_t)msgsz;
+		ipckit__obj_unlock(o);
+
+		int wrc;
+		do {
+			wrc = msq_wait(w, has_deadline ? &deadline : NULL,
+				       slices);
+			if (wrc == -EAGAIN && ipckit__obj_lock(o) == 0) {
+				/* A slice ended: reap the dead, then wait on. */
+				msq_reap(o);
+				ipckit__obj_unlock(o);
+			}
+		} while (wrc == -EAGAIN &&
+			 atomic_load(&w->w_state) == MSQ_W_WAITING);
+
+		n = ipckit__obj_lock(o);
+		if (n < 0)
+			break;
+		uint32_t s = waiter_settle(w);
+		if (s == MSQ_W_GOT)
+			n = msq_take_claimed(&q, (uint32_t)wi, msgp, msgsz,
+					     &self);
+		else if (s == MSQ_W_FAILED)
+			n = w->w_err < 0 ? w->w_err : -EIDRM;
+		else if (wrc == -EINTR)
+			n = -EINTR;
+		else if (wrc == -ETIMEDOUT)
+			n = -ENOMSG;
+		else if (wrc < 0)
+			n = wrc;
+		else
+			n = 1; /* woken without a message: look again */
+		waiter_del(&q, (uint32_t)wi);
+		ipckit__obj_unlock(o);
+		if (n != 1 || s == MSQ_W_GOT)
+			break;
+	}
+	ipckit__obj_put(o);
+	return n;
+}
+
+IPCKIT_EXPORT ssize_t ipckit_msgrcv(int msqid, void *msgp, size_t msgsz,
+				    long msgtyp, int msgflg)
+{
+	return ipckit__ret(msq_recv(msqid, msgp, msgsz, msgtyp,
+				    msgflg & ~IPCKIT_ABSTIME, NULL));
+}
+
+IPCKIT_EXPORT ssize_t ipckit_msgtimedrcv(int msqid, void *msgp, size_t msgsz,
+					 long msgtyp, int msgflg,
+					 const struct timespec *timeout)
+{
+	return ipckit__ret(
+		msq_recv(msqid, msgp, msgsz, msgtyp, msgflg, timeout));
+}
+
+/* ---- msgctl --------------------------------------------------------------- */
+
+/* Called with h_lock held. */
+static void msq_fill_stat(struct msq *q, struct msqid_ds *ds)
+{
+	struct msq_body *b = q->b;
+	memset(ds, 0, sizeof(*ds));
+	ipckit__fill_perm(q->o->hdr, &ds->msg_perm);
+	ds->msg_stime = (time_t)b->q_stime;
+	ds->msg_rtime = (time_t)b->q_rtime;
+	ds->msg_ctime = (time_t)q->o->hdr->h_ctime;
+	ds->__msg_cbytes = b->q_cbytes;
+	ds->msg_qnum = b->q_qnum;
+	ds->msg_qbytes = b->q_qbytes;
+	ds->msg_lspid = b->q_lspid;
+	ds->msg_lrpid = b->q_lrpid;
+}
+
+/* IPC_INFO and MSG_INFO; returns the highest index in use (0 if none). */
+static int msq_info(int cmd, struct msginfo *out)
+{
+	const struct ipckit_ns *ns;
+	int rc = ipckit__ns(&ns);
+	if (rc < 0)
+		return rc;
+	struct msginfo mi;
+	memset(&mi, 0, sizeof(mi));
+	mi.msgmni = (int)ns->lim.msgmni;
+	mi.msgmax = (int)ns->lim.msgmax;
+	mi.msgmnb = (int)ns->lim.msgmnb;
+	mi.msgssz = K_MSGSSZ;
+	mi.msgseg = K_MSGSEG;
+	int max_slot, count;
+	rc = ipckit__obj_scan(IPCKIT_KIND_MSG, &max_slot, &count, NULL);
+	if (rc < 0)
+		return rc;
+	if (cmd == MSG_INFO) {
+		/* Totals over every queue: O(queues), a ctl call. */
+		uint64_t msgs = 0, bytes = 0;
+		for (int s = 0; s <= max_slot; s++) {
+			struct ipckit_obj *o;
+			if (ipckit__obj_get_slot(IPCKIT_KIND_MSG, s, &o) < 0)
+				continue;
+			if (ipckit__obj_lock(o) == 0) {
+				struct msq q;
+				msq_view(o, &q);
+				msgs += q.b->q_qnum;
+				bytes += q.b->q_cbytes;
+				ipckit__obj_unlock(o);
+			}
+			ipckit__obj_put(o);
+		}
+		mi.msgpool = count;
+		mi.msgmap = (int)(msgs > INT32_MAX ? INT32_MAX : msgs);
+		mi.msgtql = (int)(bytes > INT32_MAX ? INT32_MAX : bytes);
+	} else {
+		mi.msgpool = K_MSGPOOL;
+		mi.msgmap = K_MSGMAP;
+		mi.msgtql = K_MSGTQL;
+	}
+	rc = ipckit__copy_to_user_checked(out, &mi, sizeof(mi));
+	if (rc < 0)
+		return rc;
+	return max_slot < 0 ? 0 : max_slot;
+}
+
+/* IPC_STAT, MSG_STAT, MSG_STAT_ANY. */
+static int msq_stat(int idx, int cmd, struct msqid_ds *buf)
+{
+	struct ipckit_obj *o;
+	int rc = cmd == IPC_STAT ? ipckit__obj_get(IPCKIT_KIND_MSG, idx, &o)
+				 : ipckit__obj_get_slot(IPCKIT_KIND_MSG, idx,
+							&o);
+	if (rc < 0)
+		return rc;
+	struct msqid_ds ds;
+	struct msq q;
+	msq_view(o, &q);
+	rc = ipckit__obj_lock(o);
+	if (rc == -EIDRM)
+		rc = -EINVAL; /* gone before we looked: as a stale id */
+	if (rc < 0)
+		goto out_put;
+	if (cmd != MSG_STAT_ANY)
+		rc = ipckit__perm(o->hdr, 0444);
+	if (rc == 0) {
+		msq_reap(o);
+		msq_fill_stat(&q, &ds);
+		rc = cmd == IPC_STAT ? 0 : o->id;
+	}
+	ipckit__obj_unlock(o);
+	if (rc >= 0) {
+		int crc = ipckit__copy_to_user_checked(buf, &ds, sizeof(ds));
+		if (crc < 0)
+			rc = crc;
+	}
+out_put:
+	ipckit__obj_put(o);
+	return rc;
+}
+
+/* IPC_SET and IPC_RMID: the owner's commands. */
+static int msq_down(int msqid, int cmd, const struct msqid_ds *in)
+{
+	const struct ipckit_ns *ns;
+	int rc = ipckit__ns(&ns);
+	if (rc < 0)
+		return rc;
+	struct ipckit_obj *o;
+	rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
+	if (rc < 0)
+		return rc;
+	struct msq q;
+	msq_view(o, &q);
+	rc = ipckit__obj_lock(o);
+	if (rc == -EIDRM)
+		rc = -EINVAL;
+	if (rc < 0)
+		goto out_put;
+	rc = ipckit__may_own(o->hdr);
+	if (rc < 0)
+		goto out_unlock;
+	if (cmd == IPC_RMID) {
+		ipckit__obj_remove(o);
+		goto out_unlock;
+	}
+	if (in->msg_qbytes > ns->lim.msgmnb && !ipckit__privileged()) {
+		rc = -EPERM;
+		goto out_unlock;
+	}
+	if (in->msg_qbytes > q.b->q_cap) {
+		/*
+		 * differs from kernel: the arena is sized when the queue is
+		 * made (msgmnb of then) and does not grow; raise msgmnb in
+		 * ipckit.conf for larger queues.
+		 */
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	rc = ipckit__obj_set(o, &in->msg_perm);
+	if (rc == 0) {
+		q.b->q_qbytes = (uint32_t)in->msg_qbytes;
+		/* As the kernel: every waiter re-checks, permission too. */
+		wake_waiters(&q, true);
+	}
+out_unlock:
+	ipckit__obj_unlock(o);
+out_put:
+	ipckit__obj_put(o);
+	return rc;
+}
+
+IPCKIT_EXPORT int ipckit_msgctl(int msqid, int cmd, struct msqid_ds *buf)
+{
+	int rc;
+	struct msqid_ds in;
+	cmd &= ~0x100; /* IPC_64, which glibc may pass on */
+	if (msqid < 0)
+		return (int)ipckit__ret(-EINVAL);
+	switch (cmd) {
+	case IPC_INFO:
+	case MSG_INFO:
+		rc = msq_info(cmd, (struct msginfo *)buf);
+		break;
+	case IPC_STAT:
+	case MSG_STAT:
+	case MSG_STAT_ANY:
+		rc = msq_stat(msqid, cmd, buf);
+		break;
+	case IPC_SET:
+		/* The kernel reads the buffer before looking the id up. */
+		rc = ipckit__copy_from_user_checked(&in, buf, sizeof(in));
+		if (rc == 0)
+			rc = msq_down(msqid, cmd, &in);
+		break;
+	case IPC_RMID:
+		rc = msq_down(msqid, cmd, NULL);
+		break;
+	default:
+		rc = -EINVAL;
+	}
+	return (int)ipckit__ret(rc);
+}
+
+IPCKIT_EXPORT int ipckit_msg_waiters(int msqid, int *senders, int *receivers)
+{
+	struct ipckit_obj *o;
+	int rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
+	if (rc < 0)
+		return (int)ipckit__ret(rc);
+	rc = ipckit__obj_lock(o);
+	if (rc == 0) {
+		struct msq q;
+		msq_view(o, &q);
+		rc = ipckit__perm(o->hdr, 0444);
+		if (rc == 0) {
+			msq_reap(o);
+			if (senders)
+				*senders = (int)q.b->q_nsend;
+			if (receivers)
+				*receivers = (int)q.b->q_nrecv;
+		}
+		ipckit__obj_unlock(o);
+	}
+	ipckit__obj_put(o);
+	return (int)ipckit__ret(rc);
+}
