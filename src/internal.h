@@ -72,6 +72,13 @@ IPCKIT_HIDDEN int ipckit__copy_from_user_checked(void *dst, const void *src,
 IPCKIT_HIDDEN int ipckit__copy_to_user_checked(void *dst, const void *src,
 					       size_t len);
 
+/*
+ * Crash points for tests: when $IPCKIT_FAULT names `point` (read once per
+ * process), the process kills itself there with SIGKILL, as if killed at
+ * that instruction. Costs one load and a branch when unset.
+ */
+IPCKIT_HIDDEN void ipckit__fault(const char *point);
+
 /* ---- futex.c: the only caller of the futex system call ------------------- */
 
 /*
@@ -144,6 +151,12 @@ struct ipckit_obj {
 	ino_t ino;
 	atomic_int refs;
 	void *perm;		/* obj.c's permission cache, under h_lock */
+	/*
+	 * The kind's geometry (array sizes and offsets) as its validate()
+	 * found it: private to this process, because the shared copy may be
+	 * rewritten under us. Every bounds check uses these.
+	 */
+	uint64_t geom[8];
 };
 
 /* What ipckit__get needs to know of a kind. */

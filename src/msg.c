@@ -50,7 +50,11 @@
 #define K_MSGPOOL 512000 /* MSGMNI * MSGMNB / 1024 */
 #define K_MSGTQL 16384	/* MSGMNB */
 
-/* Pointers into one mapped queue, computed from validated offsets. */
+/*
+ * Pointers into one mapped queue and the array sizes, all from the
+ * geometry validated when this process mapped it (o->geom), never from
+ * the shared body, which another process may rewrite at any time.
+ */
 struct msq {
 	struct ipckit_obj *o;
 	struct msq_body *b;
@@ -58,7 +62,11 @@ struct msq {
 	uint32_t *bnext;
 	uint8_t *blocks;
 	struct msq_waiter *w;
+	uint32_t ndesc, nblocks, nwaiters;
 };
+
+/* Indices into o->geom. */
+enum { G_NDESC, G_NBLOCKS, G_NWAITERS, G_DESC, G_NEXT, G_BLOCK, G_WAITER };
 
 /* ---- geometry ------------------------------------------------------------- */
 
@@ -121,10 +129,13 @@ static void msq_view(struct ipckit_obj *o, struct msq *q)
 	char *base = (char *)o->hdr;
 	q->o = o;
 	q->b = (struct msq_body *)(base + IPCKIT_BODY_OFFSET);
-	q->desc = (struct msq_desc *)(base + q->b->q_desc_off);
-	q->bnext = (uint32_t *)(base + q->b->q_next_off);
-	q->blocks = (uint8_t *)(base + q->b->q_block_off);
-	q->w = (struct msq_waiter *)(base + q->b->q_waiter_off);
+	q->desc = (struct msq_desc *)(base + o->geom[G_DESC]);
+	q->bnext = (uint32_t *)(base + o->geom[G_NEXT]);
+	q->blocks = (uint8_t *)(base + o->geom[G_BLOCK]);
+	q->w = (struct msq_waiter *)(base + o->geom[G_WAITER]);
+	q->ndesc = (uint32_t)o->geom[G_NDESC];
+	q->nblocks = (uint32_t)o->geom[G_NBLOCKS];
+	q->nwaiters = (uint32_t)o->geom[G_NWAITERS];
 }
 
 /* The offsets must be the ones the counts imply, inside the mapping. */
@@ -145,6 +156,13 @@ static int msq_validate(struct ipckit_obj *o)
 	    g.block_off != b->q_block_off || g.waiter_off != b->q_waiter_off ||
 	    g.size > o->size)
 		return -EINVAL;
+	o->geom[G_NDESC] = g.ndesc;
+	o->geom[G_NBLOCKS] = g.nblocks;
+	o->geom[G_NWAITERS] = g.nwaiters;
+	o->geom[G_DESC] = g.desc_off;
+	o->geom[G_NEXT] = g.next_off;
+	o->geom[G_BLOCK] = g.block_off;
+	o->geom[G_WAITER] = g.waiter_off;
 	return 0;
 }
 
@@ -165,6 +183,7 @@ static int msq_init(struct ipckit_obj *o, uint64_t cap)
 	b->q_block_off = g.block_off;
 	b->q_waiter_off = g.waiter_off;
 	b->q_head = b->q_tail = MSQ_NIL;
+	msq_validate(o);
 	msq_view(o, &q);
 	for (uint32_t i = 0; i < g.ndesc; i++)
 		q.desc[i].d_next = i + 1 < g.ndesc ? i + 1 : MSQ_NIL;
@@ -189,7 +208,7 @@ static uint64_t msq_units(struct ipckit_obj *o)
 
 static bool desc_ok(const struct msq *q, uint32_t d)
 {
-	return d < q->b->q_ndesc;
+	return d < q->ndesc;
 }
 
 static uint32_t blocks_for(uint32_t size)
@@ -202,7 +221,8 @@ static void desc_free(struct msq *q, uint32_t d)
 {
 	struct msq_desc *m = &q->desc[d];
 	uint32_t blk = m->d_block, n = blocks_for(m->d_size);
-	for (uint32_t i = 0; i < n && blk < q->b->q_nblocks; i++) {
+	/* A damaged chain may cycle: never walk more than every block. */
+	for (uint32_t i = 0; i < n && i < q->nblocks && blk < q->nblocks; i++) {
 		uint32_t next = q->bnext[blk];
 		q->bnext[blk] = q->b->q_block_free;
 		q->b->q_block_free = blk;
@@ -233,7 +253,7 @@ static uint32_t desc_alloc(struct msq *q, uint32_t size, int *err)
 	uint32_t n = blocks_for(size), first = MSQ_NIL, last = MSQ_NIL;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t blk = b->q_block_free;
-		if (blk == MSQ_NIL || blk >= b->q_nblocks) {
+		if (blk == MSQ_NIL || blk >= q->nblocks) {
 			if (blk != MSQ_NIL)
 				*err = -EIDRM;
 			/* Give back what we took. */
@@ -273,7 +293,8 @@ static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
 		memcpy(m->d_inline, src, left);
 		return;
 	}
-	for (uint32_t blk = m->d_block; left; blk = q->bnext[blk]) {
+	for (uint32_t blk = m->d_block; left && blk < q->nblocks;
+	     blk = q->bnext[blk]) {
 		uint32_t n = left < MSQ_BLOCK ? left : MSQ_BLOCK;
 		memcpy(q->blocks + (uint64_t)blk * MSQ_BLOCK, src, n);
 		src += n;
@@ -292,7 +313,7 @@ static int desc_copy_out(struct msq *q, uint32_t d, uint8_t *dst, uint32_t len)
 		return ipckit__copy_to_user(dst, m->d_inline, len);
 	uint32_t blk = m->d_block;
 	while (len) {
-		if (blk >= q->b->q_nblocks)
+		if (blk >= q->nblocks)
 			return -EIDRM;
 		uint32_t n = len < MSQ_BLOCK ? len : MSQ_BLOCK;
 		int rc = ipckit__copy_to_user(
@@ -342,7 +363,7 @@ static bool msq_matches(uint32_t mode, int64_t want, int64_t mtype)
 static int waiter_add(struct msq *q, uint32_t role, struct ipckit_proc_rec *self)
 {
 	struct msq_body *b = q->b;
-	for (uint32_t i = 0; i < b->q_nwaiters; i++) {
+	for (uint32_t i = 0; i < q->nwaiters; i++) {
 		struct msq_waiter *w = &q->w[i];
 		if (w->w_role)
 			continue;
@@ -374,7 +395,7 @@ static void waiter_del(struct msq *q, uint32_t i)
 		b->q_nsend--;
 	w->w_role = 0;
 	atomic_store_explicit(&w->w_state, MSQ_W_FREE, memory_order_relaxed);
-	while (b->q_whigh && b->q_whigh <= b->q_nwaiters &&
+	while (b->q_whigh && b->q_whigh <= q->nwaiters &&
 	       !q->w[b->q_whigh - 1].w_role)
 		b->q_whigh--;
 }
@@ -390,8 +411,7 @@ static void waiter_signal(struct msq_waiter *w, uint32_t state)
 
 static uint32_t whigh(const struct msq *q)
 {
-	return q->b->q_whigh < q->b->q_nwaiters ? q->b->q_whigh
-						: q->b->q_nwaiters;
+	return q->b->q_whigh < q->nwaiters ? q->b->q_whigh : q->nwaiters;
 }
 
 static int msq_fits(const struct msq_body *b, uint32_t size)
@@ -517,8 +537,8 @@ static int msq_repair(struct ipckit_obj *o)
 		return -EIDRM;
 	msq_view(o, &q);
 	struct msq_body *b = q.b;
-	uint8_t *dused = calloc(b->q_ndesc, 1);
-	uint8_t *bused = calloc(b->q_nblocks ? b->q_nblocks : 1, 1);
+	uint8_t *dused = calloc(q.ndesc, 1);
+	uint8_t *bused = calloc(q.nblocks ? q.nblocks : 1, 1);
 	int rc = -EIDRM;
 	if (!dused || !bused)
 		goto out_free;
@@ -533,7 +553,7 @@ static int msq_repair(struct ipckit_obj *o)
 			uint32_t blk_ = q.desc[(d)].d_block;                   \
 			uint32_t n_ = blocks_for(q.desc[(d)].d_size);          \
 			for (uint32_t i_ = 0; ok_ && i_ < n_; i_++) {          \
-				ok_ = blk_ < b->q_nblocks && !bused[blk_];     \
+				ok_ = blk_ < q.nblocks && !bused[blk_];        \
 				if (ok_) {                                     \
 					bused[blk_] = 1;                       \
 					blk_ = q.bnext[blk_];                  \
@@ -554,7 +574,7 @@ static int msq_repair(struct ipckit_obj *o)
 		tail = d;
 	}
 	uint32_t claims = 0, nrecv = 0, nsend = 0, high = 0;
-	for (uint32_t i = 0; i < b->q_nwaiters; i++) {
+	for (uint32_t i = 0; i < q.nwaiters; i++) {
 		struct msq_waiter *w = &q.w[i];
 		if (!w->w_role)
 			continue;
@@ -585,7 +605,7 @@ static int msq_repair(struct ipckit_obj *o)
 	b->q_nsend = nsend;
 	b->q_whigh = high;
 	b->q_desc_free = MSQ_NIL;
-	for (uint32_t d = b->q_ndesc; d-- > 0;) {
+	for (uint32_t d = q.ndesc; d-- > 0;) {
 		if (dused[d])
 			continue;
 		q.desc[d].d_next = b->q_desc_free;
@@ -594,7 +614,7 @@ static int msq_repair(struct ipckit_obj *o)
 		b->q_desc_free = d;
 	}
 	b->q_block_free = MSQ_NIL;
-	for (uint32_t blk = b->q_nblocks; blk-- > 0;) {
+	for (uint32_t blk = q.nblocks; blk-- > 0;) {
 		if (bused[blk])
 			continue;
 		q.bnext[blk] = b->q_block_free;
@@ -732,6 +752,7 @@ static int msq_send_locked(struct msq *q, int64_t mtype, const uint8_t *text,
 		return err ? err : -EAGAIN;
 	q->desc[d].d_mtype = mtype;
 	desc_fill(q, d, text);
+	ipckit__fault("msgsnd-filled");
 	if (!(b->q_nrecv && hand_off(q, d)))
 		queue_append(q, d);
 	b->q_lspid = self->p_pid;
@@ -889,7 +910,7 @@ static uint32_t msq_find(struct msq *q, uint32_t mode, long msgtyp,
 	uint32_t steps = 0;
 	*err = 0;
 	for (uint32_t d = q->b->q_head; d != MSQ_NIL; d = q->desc[d].d_next) {
-		if (!desc_ok(q, d) || steps++ > q->b->q_ndesc) {
+		if (!desc_ok(q, d) || steps++ > q->ndesc) {
 			*err = -EIDRM;
 			return MSQ_NIL;
 		}
@@ -980,12 +1001,14 @@ static long msq_recv_locked(struct msq *q, void *msgp, size_t msgsz,
 	long n = msq_copy_out(q, d, msgp, msgsz);
 	if (n < 0 || (msgflg & MSG_COPY))
 		return n;
+	ipckit__fault("msgrcv-copied");
 	/* The message leaves the queue only now, after the copy. */
 	struct msq_body *b = q->b;
 	if (prev == MSQ_NIL)
 		b->q_head = m->d_next;
 	else
 		q->desc[prev].d_next = m->d_next;
+	ipckit__fault("msgrcv-unlinked");
 	if (b->q_tail == d)
 		b->q_tail = prev;
 	b->q_qnum--;

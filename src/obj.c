@@ -671,6 +671,7 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 		rc = build_object(kind, key, flg, arg, &b);
 		if (rc < 0)
 			return rc;
+		ipckit__fault("create-built");
 		if (key != IPC_PRIVATE &&
 		    linkat(ns->dirfd, b.tmp, ns->dirfd, kname, 0) < 0) {
 			int e = errno;
@@ -679,6 +680,7 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 				continue; /* lost the race: open the winner */
 			return e == EDQUOT ? -ENOSPC : -e;
 		}
+		ipckit__fault("create-keyed");
 		rc = claim_slot(kind, &b, kind_limit(kind, &ns->lim));
 		if (rc < 0) {
 			if (key != IPC_PRIVATE)
@@ -686,6 +688,7 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 			build_discard(&b);
 			return rc;
 		}
+		ipckit__fault("create-slotted");
 		/* HDR_BARRIER_1: id and body written before READY */
 		atomic_store_explicit(&b.o->hdr->h_state, IPCKIT_STATE_READY,
 				      memory_order_release);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -110,6 +111,33 @@ void ipckit__cpu_relax(void)
 #else
 	__asm__ __volatile__("" ::: "memory");
 #endif
+}
+
+/*
+ * The fault point, read once per process: `fault_pid` says which process
+ * read it, so a forked child that sets $IPCKIT_FAULT reads it anew.
+ */
+static const char *_Atomic fault_point;
+static _Atomic int32_t fault_pid;
+
+void ipckit__fault(const char *point)
+{
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	const char *want = atomic_load_explicit(&fault_point,
+						memory_order_relaxed);
+	if (!want || atomic_load_explicit(&fault_pid, memory_order_relaxed) !=
+			     self.p_pid) {
+		want = getenv("IPCKIT_FAULT");
+		if (!want)
+			want = "";
+		atomic_store_explicit(&fault_point, want,
+				      memory_order_relaxed);
+		atomic_store_explicit(&fault_pid, self.p_pid,
+				      memory_order_relaxed);
+	}
+	if (*want && !strcmp(want, point))
+		raise(SIGKILL);
 }
 
 /*

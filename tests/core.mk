@@ -1,2 +1,6 @@
 # Foundation tests (namespace, keys, ids, locks, hostile files).
-TESTS +=
+TESTS += core-corrupt-file
+TESTS += core-create-race
+TESTS += core-creator-killed
+TESTS += core-lock-recovery
+TESTS += core-ns-safety
