@@ -2,6 +2,9 @@
  * registry.c - the mechanisms this build measures, in the order the table
  * shows them: each ipckit mechanism right after the kernel object it
  * replaces, channels first, then the single-process operations.
+ *
+ * BENCH_NO_IPCKIT builds the benchmark without the ipckit mechanisms, for
+ * working on it before libipckit exists; the Makefile never sets it.
  */
 #include "bench.h"
 
@@ -13,17 +16,44 @@ const struct bench_mech *const bench_mechs[] = {
 	&bench_tcp,
 	&bench_posix_mq,
 	&bench_sysv_msg,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_msg_spin,
+	&bench_ipckit_msg_sleep,
+#endif
 	&bench_sysv_sem,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_sem_spin,
+	&bench_ipckit_sem_sleep,
+#endif
 	&bench_sysv_shm,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_shm_spin,
+	&bench_ipckit_shm_sleep,
+#endif
 	&bench_sysv_sem_pv,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_sem_pv,
+#endif
 	&bench_sysv_sem_pv_undo,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_sem_pv_undo,
+#endif
 	&bench_sysv_shm_bw,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_shm_bw,
+#endif
 	&bench_sysv_shm_cycle,
+#ifndef BENCH_NO_IPCKIT
+	&bench_ipckit_shm_cycle,
+#endif
 };
 
 const int bench_nmechs = sizeof(bench_mechs) / sizeof(bench_mechs[0]);
 
 const char *const bench_unbuilt[] = {
+#ifdef BENCH_NO_IPCKIT
+	"ipckit-*: not built (BENCH_NO_IPCKIT)",
+#endif
 	"",
 };
 
