@@ -5,6 +5,8 @@
  *
  * BENCH_NO_IPCKIT builds the benchmark without the ipckit mechanisms, for
  * working on it before libipckit exists; the Makefile never sets it.
+ * BENCH_HAVE_BOOST is set by the Makefile when a C++ compiler and the
+ * Boost.Interprocess headers are there to build mech-boost.cpp.
  */
 #include "bench.h"
 
@@ -15,6 +17,9 @@ const struct bench_mech *const bench_mechs[] = {
 	&bench_unix_dgram,
 	&bench_tcp,
 	&bench_posix_mq,
+#ifdef BENCH_HAVE_BOOST
+	&bench_boost_mq,
+#endif
 	&bench_sysv_msg,
 #ifndef BENCH_NO_IPCKIT
 	&bench_ipckit_msg_spin,
@@ -51,6 +56,10 @@ const struct bench_mech *const bench_mechs[] = {
 const int bench_nmechs = sizeof(bench_mechs) / sizeof(bench_mechs[0]);
 
 const char *const bench_unbuilt[] = {
+#ifndef BENCH_HAVE_BOOST
+	"boost-mq: not built (needs a C++ compiler and the "
+	"Boost.Interprocess headers; Debian: apt-get install libboost-dev)",
+#endif
 #ifdef BENCH_NO_IPCKIT
 	"ipckit-*: not built (BENCH_NO_IPCKIT)",
 #endif
