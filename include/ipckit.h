@@ -63,7 +63,7 @@ extern "C" {
  * condition for up to `iterations` pause-loops (about 30 ns each on x86),
  * so a partner on another core can hand over work without a system call.
  * 0 turns spinning off: every wait sleeps at once. The default comes from
- * $IPCKIT_SPIN when the process first uses ipckit, else 4000. The setting
+ * $IPCKIT_SPIN when the process first uses ipckit, else 600. The setting
  * is per process. Returns the previous value. Never fails.
  */
 IPCKIT_EXPORT unsigned ipckit_set_spin(unsigned iterations);

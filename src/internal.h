@@ -157,7 +157,22 @@ struct ipckit_obj {
 	 * rewritten under us. Every bounds check uses these.
 	 */
 	uint64_t geom[8];
+	/*
+	 * CLOCK_MONOTONIC milliseconds of this process's last reap of the
+	 * object on a blocking path (ipckit__reap_due), so that path reads
+	 * /proc at most every IPCKIT_REAP_MS.
+	 */
+	_Atomic int64_t reap_ms;
 };
+
+#define IPCKIT_REAP_MS 100
+/*
+ * True if this process last reaped `o` on a blocking path more than
+ * IPCKIT_REAP_MS ago, and notes now. Blocking paths reap only when this
+ * says so: finding the dead costs /proc reads, and a waiter that runs into
+ * a dead process's leftovers retries within the same bound anyway.
+ */
+IPCKIT_HIDDEN bool ipckit__reap_due(struct ipckit_obj *o);
 
 /* What ipckit__get needs to know of a kind. */
 struct ipckit_kind_ops {

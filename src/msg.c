@@ -817,7 +817,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 		}
 		/* Full: reap first (a dead holder may be what fills it). */
 		bool slices = q.b->q_claims || q.b->q_nrecv;
-		if (slices && msq_reap(o) > 0) {
+		if (slices && ipckit__reap_due(o) && msq_reap(o) > 0) {
 			ipckit__obj_unlock(o);
 			continue;
 		}
@@ -1063,7 +1063,7 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			n = msq_recv_locked(&q, msgp, msgsz, mode, msgtyp,
 					    msgflg, &self);
 		if (n == -ENOMSG && (q.b->q_claims || q.b->q_nrecv) &&
-		    msq_reap(o) > 0) {
+		    ipckit__reap_due(o) && msq_reap(o) > 0) {
 			ipckit__obj_unlock(o);
 			continue;
 		}

@@ -22,6 +22,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+bool ipckit__reap_due(struct ipckit_obj *o)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t last = atomic_load_explicit(&o->reap_ms, memory_order_relaxed);
+	if (last && now - last < IPCKIT_REAP_MS)
+		return false;
+	atomic_store_explicit(&o->reap_ms, now, memory_order_relaxed);
+	return true;
+}
+
 int ipckit__reap_obj(struct ipckit_obj *o)
 {
 	int rc = ipckit__obj_lock(o);
