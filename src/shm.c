@@ -202,6 +202,7 @@ static int rec_add(struct ipckit_obj *o, const struct ipckit_proc_rec *who,
 			return -ENOMEM;
 		s->s_high = high + 1;
 	}
+	ipckit__fault("shm-rec-add");
 	r[i].a_proc.p_pad = 0;
 	r[i].a_proc.p_start = who->p_start;
 	r[i].a_count = count;
@@ -277,6 +278,7 @@ static void seg_destroy(struct ipckit_obj *o)
 				 (off_t)o->size, (off_t)data_bytes(o));
 		close(fd);
 	}
+	ipckit__fault("shm-destroy-punched");
 	ipckit__obj_remove(o);
 }
 
@@ -427,6 +429,7 @@ static void seg_sync(struct ipckit_obj *o, bool detached)
 		return;
 	ipckit__self(&self);
 	rec_set(o, &self, atts_count(o), 0);
+	ipckit__fault("shm-sync-counted");
 	if (detached) {
 		struct shm_seg *s = seg_of(o);
 		s->s_lpid = self.p_pid;
@@ -637,6 +640,7 @@ static void atts_prepare(void)
 		 */
 		if (rec_add(o, &fork_parent, atts_count(o), 0,
 			    SHM_ATT_PENDING) >= 0) {
+			ipckit__fault("shm-fork-pending");
 			struct shm_seg *s = seg_of(o);
 			s->s_atime = ipckit__now();
 			s->s_lpid = fork_parent.p_pid;
@@ -695,6 +699,7 @@ static void atts_parent(void)
 			continue;
 		if (child.p_pid != 0 && rec_find(o, &child) < 0)
 			rec_add(o, &child, atts_count(o), 0, 0);
+		ipckit__fault("shm-fork-handoff");
 		rec_free_pending(o);
 		ipckit__obj_unlock(o);
 	}
@@ -1079,6 +1084,7 @@ static void *seg_attach(int shmid, uintptr_t addr, int shmflg)
 	if (rc < 0)
 		goto out_unlock_atts;
 
+	ipckit__fault("shm-attach-counted");
 	int fd = ipckit__obj_open_fd(o, oflags);
 	if (fd >= 0) {
 		int flags = MAP_SHARED;
@@ -1109,6 +1115,7 @@ static void *seg_attach(int shmid, uintptr_t addr, int shmflg)
 		atts.v[atts.n++] = e;
 	}
 
+	ipckit__fault("shm-attach-mapped");
 	if (seg_lock(o) < 0) {
 		/* Declared lost meanwhile: nothing to attach to. */
 		if (p != MAP_FAILED) {
@@ -1187,6 +1194,7 @@ static int seg_detach(uintptr_t addr)
 				continue;
 			}
 			munmap((void *)e->addr, e->len);
+			ipckit__fault("shm-detach-unmapped");
 			struct ipckit_obj *eo = e->o;
 			atts.v[j] = atts.v[--atts.n];
 			ipckit__obj_put(eo);
@@ -1341,6 +1349,7 @@ static int shm_rmid(int shmid)
 	}
 	if (rc == 0) {
 		o->hdr->h_mode |= SHM_DEST;
+		ipckit__fault("shm-rmid-dest");
 		if (seg_nattch(o) == 0) {
 			seg_destroy(o);
 			destroyed = true;
