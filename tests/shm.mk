@@ -45,3 +45,5 @@ TESTS += shm-rmid-attached
 TESTS += shm-rmid-deferred
 TESTS += shm-rmid-freed-file
 TESTS += shm-rmid-kill
+TESTS += shm-crash-attach
+TESTS += shm-rmid-freed-memory
