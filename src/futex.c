@@ -45,7 +45,8 @@ int ipckit__futex_wait(_Atomic uint32_t *word, uint32_t val,
 	}
 }
 
-void ipckit__futex_wake(_Atomic uint32_t *word, int n)
+int ipckit__futex_wake(_Atomic uint32_t *word, int n)
 {
-	syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
+	long rc = syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
+	return rc > 0 ? (int)rc : 0;
 }

@@ -90,8 +90,12 @@ IPCKIT_HIDDEN void ipckit__fault(const char *point);
  */
 IPCKIT_HIDDEN int ipckit__futex_wait(_Atomic uint32_t *word, uint32_t val,
 				     const struct timespec *deadline);
-/* Wakes up to n sleepers (INT_MAX: all). */
-IPCKIT_HIDDEN void ipckit__futex_wake(_Atomic uint32_t *word, int n);
+/*
+ * Wakes up to n sleepers (INT_MAX: all). Returns how many it woke: 0 tells
+ * a waker that nobody was asleep on the word (sem.c uses that to notice a
+ * waiter that died asleep).
+ */
+IPCKIT_HIDDEN int ipckit__futex_wake(_Atomic uint32_t *word, int n);
 
 /* ---- lock.c: the robust process-shared lock ------------------------------ */
 
