@@ -799,6 +799,7 @@ static int seg_reap(struct ipckit_obj *o)
 		rec_free(o, i);
 		dropped++;
 	}
+	ipckit__fault("shm-reap-dropped");
 	seg_destroy_if_unused(o);
 	return dropped;
 }
