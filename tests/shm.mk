@@ -47,3 +47,4 @@ TESTS += shm-rmid-freed-file
 TESTS += shm-rmid-kill
 TESTS += shm-crash-attach
 TESTS += shm-rmid-freed-memory
+TESTS += shm-crash-destroy
