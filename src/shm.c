@@ -639,14 +639,22 @@ static void atts_prepare(void)
 		 * kernel, which has no limit (SHM_SEG_ATTS processes).
 		 */
 		if (rec_add(o, &fork_parent, atts_count(o), 0,
-			    SHM_ATT_PENDING) >= 0) {
+			    SHM_ATT_PENDING) >= 0)
 			ipckit__fault("shm-fork-pending");
-			struct shm_seg *s = seg_of(o);
-			s->s_atime = ipckit__now();
-			s->s_lpid = fork_parent.p_pid;
-		}
 		ipckit__obj_unlock(o);
 	}
+}
+
+/*
+ * The kernel attaches the child's copies in the parent's name: shm_atime
+ * and shm_lpid say so. Only once fork() succeeded (a fork refused at
+ * RLIMIT_NPROC changes nothing). h_lock held.
+ */
+static void seg_forked(struct ipckit_obj *o)
+{
+	struct shm_seg *s = seg_of(o);
+	s->s_atime = ipckit__now();
+	s->s_lpid = fork_parent.p_pid;
 }
 
 /* Frees the PENDING records of the fork in flight. h_lock held. */
@@ -669,11 +677,10 @@ static void atts_parent(void)
 		return;
 	}
 	pid_t *after = NULL;
-	size_t nafter = 0;
+	size_t nafter = 0, fresh = 0;
 	bool known = false;
 	struct ipckit_proc_rec child = {0, 0, 0};
 	if (fork_before_ok && children_read(&after, &nafter) == 0) {
-		size_t fresh = 0;
 		for (size_t i = 0; i < nafter; i++) {
 			if (!bsearch(&after[i], fork_before, fork_nbefore,
 				     sizeof(pid_t), pid_cmp)) {
@@ -691,16 +698,21 @@ static void atts_parent(void)
 	}
 	free(fork_before);
 	fork_before = NULL;
-	for (size_t i = 0; known && i < atts.n; i++) {
+	for (size_t i = 0; i < atts.n; i++) {
 		if (!atts_first_of_seg(i))
 			continue;
 		struct ipckit_obj *o = atts.v[i].o;
 		if (seg_lock(o) < 0)
 			continue;
-		if (child.p_pid != 0 && rec_find(o, &child) < 0)
-			rec_add(o, &child, atts_count(o), 0, 0);
-		ipckit__fault("shm-fork-handoff");
-		rec_free_pending(o);
+		if (known) {
+			if (child.p_pid != 0 && rec_find(o, &child) < 0)
+				rec_add(o, &child, atts_count(o), 0, 0);
+			ipckit__fault("shm-fork-handoff");
+			rec_free_pending(o);
+		}
+		/* Unknown is most likely forked. */
+		if (!known || fresh == 1)
+			seg_forked(o);
 		ipckit__obj_unlock(o);
 	}
 	atts_unlock();
