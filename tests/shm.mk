@@ -48,3 +48,5 @@ TESTS += shm-rmid-kill
 TESTS += shm-crash-attach
 TESTS += shm-rmid-freed-memory
 TESTS += shm-crash-destroy
+TESTS += shm-crash-fork
+TESTS += shm-nattch-fork-fails
