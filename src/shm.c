@@ -136,10 +136,13 @@ static int seg_reap(struct ipckit_obj *o);
 
 /*
  * Takes h_lock and checks the body: 0, or -EIDRM (removed or damaged). A
- * segment marked SHM_DEST is reaped first: on the kernel it was destroyed
- * the moment its last holder died, so if all are dead it is gone now
- * (-EINVAL, as for any id that names nothing). Costs /proc reads only for
- * segments marked SHM_DEST.
+ * damaged segment is declared lost, as the foundation does when a repair
+ * fails: removed, so that it is not left in the namespace for good (it is
+ * EINVAL from then on; attaches made before keep their memory). A segment
+ * marked SHM_DEST is reaped first: on the kernel it was destroyed the
+ * moment its last holder died, so if all are dead it is gone now (-EINVAL,
+ * as for any id that names nothing). Costs /proc reads only for segments
+ * marked SHM_DEST.
  */
 static int seg_lock(struct ipckit_obj *o)
 {
@@ -147,7 +150,9 @@ static int seg_lock(struct ipckit_obj *o)
 	if (rc < 0)
 		return rc;
 	if (!seg_is_sane(o)) {
+		ipckit__obj_remove(o);
 		ipckit__obj_unlock(o);
+		ipckit__handle_forget(o);
 		return -EIDRM;
 	}
 	if ((o->hdr->h_mode & SHM_DEST) && seg_reap(o) >= 0 &&
