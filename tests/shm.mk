@@ -50,3 +50,5 @@ TESTS += shm-rmid-freed-memory
 TESTS += shm-crash-destroy
 TESTS += shm-crash-fork
 TESTS += shm-nattch-fork-fails
+TESTS += shm-corrupt-refused
+TESTS += shm-get-enospc-reserved
