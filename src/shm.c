@@ -981,12 +981,14 @@ const struct ipckit_kind_ops ipckit__shm_ops = {
 /*
  * Whether shmall can bind: every segment is reserved in the namespace's
  * file system, so if shmall pages exceed what it can hold the check (a
- * scan of every segment) is skipped. The kernel's default shmall is
- * nearly 2^64.
+ * scan of every segment) is skipped. The kernel's default shmall, nearly
+ * 2^64 pages, is past any file system without asking.
  */
 static bool shmall_binds(const struct ipckit_ns *ns, uint64_t units)
 {
 	struct statvfs sv;
+	if (ns->lim.shmall >= UINT64_MAX / page_bytes())
+		return false;
 	if (fstatvfs(ns->dirfd, &sv) < 0)
 		return true;
 	uint64_t fs_pages = (uint64_t)sv.f_blocks * sv.f_frsize / page_bytes();
