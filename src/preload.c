@@ -88,22 +88,36 @@ union semun {
  * another library's constructor).
  */
 enum {
-	F_MSGGET, F_MSGSND, F_MSGRCV, F_MSGCTL,
-	F_SEMGET, F_SEMOP, F_SEMTIMEDOP, F_SEMCTL,
-	F_SHMGET, F_SHMAT, F_SHMDT, F_SHMCTL,
-	F_SETUID, F_SETEUID, F_SETREUID, F_SETRESUID,
-	F_SETGID, F_SETEGID, F_SETREGID, F_SETRESGID, F_SETGROUPS,
+	F_MSGGET,
+	F_MSGSND,
+	F_MSGRCV,
+	F_MSGCTL,
+	F_SEMGET,
+	F_SEMOP,
+	F_SEMTIMEDOP,
+	F_SEMCTL,
+	F_SHMGET,
+	F_SHMAT,
+	F_SHMDT,
+	F_SHMCTL,
+	F_SETUID,
+	F_SETEUID,
+	F_SETREUID,
+	F_SETRESUID,
+	F_SETGID,
+	F_SETEGID,
+	F_SETREGID,
+	F_SETRESGID,
+	F_SETGROUPS,
 	F_DLOPEN,
 	F_COUNT
 };
 
 static const char *const fn_names[F_COUNT] = {
-	"msgget", "msgsnd", "msgrcv", "msgctl",
-	"semget", "semop", "semtimedop", "semctl",
-	"shmget", "shmat", "shmdt", "shmctl",
-	"setuid", "seteuid", "setreuid", "setresuid",
-	"setgid", "setegid", "setregid", "setresgid", "setgroups",
-	"dlopen",
+    "msgget",	  "msgsnd",    "msgrcv",    "msgctl",	 "semget", "semop",
+    "semtimedop", "semctl",    "shmget",    "shmat",	 "shmdt",  "shmctl",
+    "setuid",	  "seteuid",   "setreuid",  "setresuid", "setgid", "setegid",
+    "setregid",	  "setresgid", "setgroups", "dlopen",
 };
 
 static void *next_fn[F_COUNT];
@@ -146,7 +160,7 @@ typedef int (*setid3_fn)(unsigned, unsigned, unsigned);
 typedef int (*setgroups_fn)(size_t, const gid_t *);
 typedef void *(*dlopen_fn)(const char *, int);
 
-/* ---- the re-entry guard --------------------------------------------------- */
+/* ---- the re-entry guard -------------------------------------------------- */
 
 /*
  * depth: how many of our System V calls this thread is inside.
@@ -221,8 +235,7 @@ IPCKIT_EXPORT int msgget(key_t key, int msgflg)
 	return rc;
 }
 
-IPCKIT_EXPORT int msgsnd(int msqid, const void *msgp, size_t msgsz,
-			 int msgflg)
+IPCKIT_EXPORT int msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
 {
 	if (guard_is_nested())
 		return NEXT(F_MSGSND, msgsnd_fn)(msqid, msgp, msgsz, msgflg);
@@ -263,7 +276,7 @@ IPCKIT_EXPORT int msgctl(int msqid, int cmd, struct msqid_ds *buf)
 	return rc;
 }
 
-/* ---- semaphore sets ------------------------------------------------------- */
+/* ---- semaphore sets ------------------------------------------------------ */
 
 IPCKIT_EXPORT int semget(key_t key, int nsems, int semflg)
 {
@@ -343,7 +356,7 @@ IPCKIT_EXPORT int semctl(int semid, int semnum, int cmd, ...)
 	return rc;
 }
 
-/* ---- shared memory --------------------------------------------------------- */
+/* ---- shared memory ------------------------------------------------------- */
 
 IPCKIT_EXPORT int shmget(key_t key, size_t size, int shmflg)
 {
@@ -397,7 +410,7 @@ IPCKIT_EXPORT int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 	return rc;
 }
 
-/* ---- credentials ------------------------------------------------------------ */
+/* ---- credentials --------------------------------------------------------- */
 
 /*
  * The real calls (glibc's change every thread's credentials, which a raw
@@ -470,7 +483,7 @@ IPCKIT_EXPORT int setgroups(size_t size, const gid_t *list)
 	return rc;
 }
 
-/* ---- raw system calls for ipckit's own use --------------------------------- */
+/* ---- raw system calls for ipckit's own use ------------------------------- */
 
 /*
  * Hidden, so only the library's own references bind to them (see the
@@ -541,8 +554,8 @@ int lstat(const char *restrict path, struct stat *restrict st)
 	return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 
-int linkat(int olddirfd, const char *oldpath, int newdirfd,
-	   const char *newpath, int flags)
+int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+	   int flags)
 {
 	return (int)__real_syscall(SYS_linkat, olddirfd, oldpath, newdirfd,
 				   newpath, flags);
@@ -553,8 +566,8 @@ int unlinkat(int dirfd, const char *path, int flags)
 	return (int)__real_syscall(SYS_unlinkat, dirfd, path, flags);
 }
 
-int setxattr(const char *path, const char *name, const void *value,
-	     size_t size, int flags)
+int setxattr(const char *path, const char *name, const void *value, size_t size,
+	     int flags)
 {
 	return (int)__real_syscall(SYS_setxattr, path, name, value, size,
 				   flags);
@@ -580,7 +593,7 @@ int getgroups(int size, gid_t list[])
 	return (int)__real_syscall(SYS_getgroups, size, list);
 }
 
-/* ---- RTLD_DEEPBIND ---------------------------------------------------------- */
+/* ---- RTLD_DEEPBIND ------------------------------------------------------- */
 
 /*
  * A library dlopen()ed with RTLD_DEEPBIND resolves its references in its
@@ -614,18 +627,18 @@ int getgroups(int size, gid_t list[])
 #if defined(__x86_64__)
 #define R_SLOT R_X86_64_JUMP_SLOT
 #define R_GLOB R_X86_64_GLOB_DAT
-#define R_ABS R_X86_64_64
+#define R_ABS  R_X86_64_64
 #elif defined(__aarch64__)
 #define R_SLOT R_AARCH64_JUMP_SLOT
 #define R_GLOB R_AARCH64_GLOB_DAT
-#define R_ABS R_AARCH64_ABS64
+#define R_ABS  R_AARCH64_ABS64
 #endif
 
 #ifdef R_SLOT
 /* The read-only-after-relocation pages of one object: [lo, hi). */
 struct relro {
-	uintptr_t addr;		/* l_addr of the object sought */
-	uintptr_t dyn;		/* its l_ld, to tell objects apart */
+	uintptr_t addr; /* l_addr of the object sought */
+	uintptr_t dyn;	/* its l_ld, to tell objects apart */
 	uintptr_t lo, hi;
 };
 
@@ -678,8 +691,8 @@ static uintptr_t dyn_ptr(const struct link_map *l, ElfW(Addr) p)
 	return p < l->l_addr ? l->l_addr + p : p;
 }
 
-static void patch_relocs(const struct link_map *l, const ElfW(Rela) *rel,
-			 size_t size, const ElfW(Sym) *symtab,
+static void patch_relocs(const struct link_map *l, const ElfW(Rela) * rel,
+			 size_t size, const ElfW(Sym) * symtab,
 			 const char *strtab, size_t strsz,
 			 void *const target[F_COUNT], const struct relro *ro)
 {
@@ -704,8 +717,7 @@ static void patch_relocs(const struct link_map *l, const ElfW(Rela) *rel,
 	}
 }
 
-static void patch_object(const struct link_map *l,
-			 void *const target[F_COUNT])
+static void patch_object(const struct link_map *l, void *const target[F_COUNT])
 {
 	const ElfW(Sym) *symtab = NULL;
 	const char *strtab = NULL;
@@ -748,8 +760,7 @@ static void patch_object(const struct link_map *l,
 		patch_relocs(l, rela, relasz, symtab, strtab, strsz, target,
 			     &ro);
 	if (plt && plt_is_rela)
-		patch_relocs(l, plt, pltsz, symtab, strtab, strsz, target,
-			     &ro);
+		patch_relocs(l, plt, pltsz, symtab, strtab, strsz, target, &ro);
 }
 
 /*
