@@ -797,13 +797,21 @@ static int seg_reap(struct ipckit_obj *o)
 			continue;
 		}
 		if (same_proc(&p, &self)) {
-			uint32_t n = atts_held ? atts_count(o) : r[i].a_count;
-			if (n < r[i].a_count && r[i].a_busy == 0) {
+			/*
+			 * With atts.lock held no shmat of ours is in flight:
+			 * the list is the truth, and a_busy left over from
+			 * before an exec is stale.
+			 */
+			if (!atts_held)
+				continue;
+			uint32_t n = atts_count(o);
+			if (n < r[i].a_count) {
 				s->s_lpid = p.p_pid;
 				s->s_dtime = ipckit__now();
-				rec_set(o, &self, n, 0);
 				dropped++;
 			}
+			r[i].a_busy = 0;
+			rec_set(o, &self, n, 0);
 			continue;
 		}
 		bool gone = ipckit__proc_is_dead(&p);
