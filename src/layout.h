@@ -384,4 +384,243 @@ _Static_assert(SHM_SEG_ATT_OFFSET + SHM_SEG_ATTS * sizeof(struct shm_att) <=
 		       SHM_SEG_CTL_SIZE,
 	       "shm control part");
 
+/* ------------------------------------------------------------------------ */
+/*  Semaphore sets (sem.c)                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A set's file, every part at an offset derived from s_nsems alone (and
+ * checked against that derivation on open, then kept per process in
+ * o->geom):
+ *
+ *   0                 struct ipckit_hdr
+ * 256                 struct sma_body: sizes, otime, derived counts, journal
+ * 512                 struct sma_sem[nsems]: value and sempid
+ *                     struct sma_scratch[nsems]: the journal's new values
+ *   (64-aligned)      struct sma_waiter[SMA_WAITERS]: blocked semops
+ *                     struct sma_op[SMA_POOL]: their operations
+ *   (64-aligned)      struct sma_undo[sma_nundo(nsems)]: SEM_UNDO records,
+ *                     each u_size bytes (64-aligned)
+ *
+ * About 22 KiB for one semaphore (the tables dominate), 2.5 MiB for
+ * 32000 (the undo records: SMA_UNDO_BUDGET of adjustments, at least
+ * SMA_UNDO_MIN records).
+ */
+#define SMA_NSEMS_MAX 65535u	/* sem_num is an unsigned short */
+#define SMA_VMX 32767		/* SEMVMX: the largest value */
+#define SMA_AEM 32767		/* SEMAEM: the largest adjustment */
+#define SMA_WAITERS 128u	/* recorded waiters per set */
+#define SMA_POOL 1024u		/* operations of recorded waiters, in all */
+#define SMA_UNDO_MAX 128u	/* undo records, for small sets */
+#define SMA_UNDO_MIN 32u	/* undo records, at least */
+#define SMA_UNDO_BUDGET (1u << 20) /* bytes of adjustments, beyond the min */
+#define SMA_NONE 0xffffffffu	/* no record, no entry */
+
+/*
+ * One semaphore, 8 bytes.
+ *
+ *   0  i32  s_val     semval, 0..SMA_VMX
+ *   4  i32  s_pid     sempid: the last process to operate on it
+ *   8
+ */
+struct sma_sem {
+	int32_t s_val;
+	int32_t s_pid;
+};
+_Static_assert(sizeof(struct sma_sem) == 8, "sma_sem layout");
+
+/* c_flags */
+#define SMA_C_ADJ 1u	/* c_adj is the new adjustment of j_undo's record */
+
+/*
+ * One line of the journal's scratch area, 8 bytes: the value a semaphore
+ * will have when the journalled change is applied.
+ *
+ *   0  u16  c_num     semaphore index (< nsems)
+ *   2  u16  c_val     its new value
+ *   4  i16  c_adj     its new adjustment in record j_undo (SMA_C_ADJ)
+ *   6  u16  c_flags   SMA_C_*
+ *   8
+ */
+struct sma_scratch {
+	uint16_t c_num;
+	uint16_t c_val;
+	int16_t c_adj;
+	uint16_t c_flags;
+};
+_Static_assert(sizeof(struct sma_scratch) == 8, "sma_scratch layout");
+
+/*
+ * One operation of a recorded waiter, 6 bytes: struct sembuf's fields.
+ *
+ *   0  u16  o_num     sem_num
+ *   2  i16  o_op      sem_op
+ *   4  i16  o_flg     sem_flg (IPC_NOWAIT, SEM_UNDO)
+ *   6
+ */
+struct sma_op {
+	uint16_t o_num;
+	int16_t o_op;
+	int16_t o_flg;
+};
+_Static_assert(sizeof(struct sma_op) == 6, "sma_op layout");
+
+/* w_state, a futex word of one waiter (its owner reads it unlocked): */
+#define SMA_W_FREE 0u	/* slot unused */
+#define SMA_W_SPIN 1u	/* waiting, spinning: no wake needed */
+#define SMA_W_SLEEP 2u	/* waiting, in futex_wait (or about to): wake it */
+#define SMA_W_DONE 3u	/* finished by another process: w_result says how */
+/* w_flags */
+#define SMA_WF_ALTER 1u	/* some operation has sem_op != 0 */
+
+/*
+ * A blocked semop, 64 bytes (its own cache line: the futex word of a
+ * waiter is written by one peer and spun on by another). Its operations
+ * are w_nsops entries of the pool from w_ops.
+ *
+ *   0  u32  w_state   futex word, SMA_W_*
+ *   4  i32  w_result  0 or a negative errno, valid once SMA_W_DONE
+ *   8  rec  w_proc    who waits (pid, start time)
+ *  24  u32  w_seq     arrival order (wraps; compared as a difference)
+ *  28  u32  w_gen     changes each time the slot is taken
+ *  32  u16  w_ops     first operation in the pool
+ *  34  u16  w_nsops   number of operations (>= 1)
+ *  36  u32  w_undo    the process's undo record, or SMA_NONE
+ *  40  u16  w_block   index of the operation that blocks it (GETNCNT,
+ *                     GETZCNT count it on that one, as the kernel does)
+ *  42  u16  w_flags   SMA_WF_*
+ *  44  i32  w_waker   pid of the process that finished it
+ *  48  u8   pad[16]
+ *  64
+ */
+struct sma_waiter {
+	_Atomic uint32_t w_state;
+	int32_t w_result;
+	struct ipckit_proc_rec w_proc;
+	uint32_t w_seq;
+	uint32_t w_gen;
+	uint16_t w_ops;
+	uint16_t w_nsops;
+	uint32_t w_undo;
+	uint16_t w_block;
+	uint16_t w_flags;
+	int32_t w_waker;
+	uint8_t w_pad[16];
+};
+_Static_assert(offsetof(struct sma_waiter, w_proc) == 8, "sma_waiter layout");
+_Static_assert(offsetof(struct sma_waiter, w_ops) == 32, "sma_waiter layout");
+_Static_assert(offsetof(struct sma_waiter, w_waker) == 44, "sma_waiter layout");
+_Static_assert(sizeof(struct sma_waiter) == 64, "sma_waiter size");
+
+/* u_state */
+#define SMA_U_FREE 0u
+#define SMA_U_USED 1u
+
+/*
+ * A process's SEM_UNDO record for this set, u_size bytes: a 32-byte head
+ * and one adjustment per semaphore. The record belongs to the process
+ * (pid and start time), so its threads share it, a forked child (another
+ * pid) does not see it, and exec (same pid and start time) keeps it.
+ *
+ *   0  u32  u_state   SMA_U_*; USED is stored last when a record is taken
+ *   4  u32  pad
+ *   8  rec  u_proc    the owner
+ *  24  u64  pad
+ *  32  i16  u_adj[nsems]  semadj, -SMA_AEM-1..SMA_AEM
+ */
+struct sma_undo {
+	_Atomic uint32_t u_state;
+	uint32_t u_pad0;
+	struct ipckit_proc_rec u_proc;
+	uint64_t u_pad1;
+	int16_t u_adj[];
+};
+_Static_assert(offsetof(struct sma_undo, u_adj) == 32, "sma_undo layout");
+
+/* j_state */
+#define SMA_J_IDLE 0u
+#define SMA_J_COMMITTED 1u	/* the scratch area is complete: redo it */
+/* j_kind: what applying the journal does besides writing the values */
+#define SMA_J_SEMOP 1u		/* otime; finishes waiter j_entry if any */
+#define SMA_J_SETVAL 2u		/* ctime; clears its semaphore's adjustments */
+#define SMA_J_SETALL 3u		/* ctime; clears every adjustment */
+#define SMA_J_UNDO 4u		/* otime; frees undo record j_undo */
+#define SMA_J_ROLLBACK 5u	/* frees waiter j_entry (its owner died) */
+
+/*
+ * The set's body, 256 bytes at IPCKIT_BODY_OFFSET.
+ *
+ *   0  u32  s_nsems     semaphores, 1..SMA_NSEMS_MAX
+ *   4  u32  s_nwait     SMA_WAITERS
+ *   8  u32  s_npool     SMA_POOL
+ *  12  u32  s_nundo     undo records (sma_nundo(nsems))
+ *  16  u32  s_usize     bytes per undo record
+ *  20  u32  pad
+ *  24  u64  s_sem_off   struct sma_sem[nsems]
+ *  32  u64  s_scr_off   struct sma_scratch[nsems]
+ *  40  u64  s_wait_off  struct sma_waiter[s_nwait]
+ *  48  u64  s_pool_off  struct sma_op[s_npool]
+ *  56  u64  s_undo_off  undo records
+ *  64  i64  s_otime     sem_otime
+ *  72  u32  s_wcount    waiters in SPIN or SLEEP (derived)
+ *  76  u32  s_ucount    undo records in use (derived)
+ *  80  u32  s_unrec     unrecorded waiters (the table was full)
+ *  84  u32  s_seq       next arrival number
+ *  88  u32  s_gen       next waiter generation
+ *  92  u8   pad[36]
+ * 128  u32  s_event     futex word of unrecorded waiters: bumped by every
+ *                       change while s_unrec > 0
+ * 132  u8   pad[60]
+ * 192  u32  j_state     SMA_J_*: the journal (sem.c, "Crash safety")
+ * 196  u32  j_kind      SMA_J_SEMOP...
+ * 200  u32  j_count     lines of the scratch area in use
+ * 204  i32  j_pid       the sempid the change writes
+ * 208  u32  j_undo      undo record it changes, or SMA_NONE
+ * 212  u32  j_entry     waiter it finishes, or SMA_NONE
+ * 216  i64  j_time      the otime or ctime it writes
+ * 224  u8   pad[32]
+ * 256
+ *
+ * Locking: h_lock guards all of the file past the header, except that a
+ * waiter's owner reads its w_state and w_result without it and stores
+ * SMA_W_DONE -> SMA_W_FREE (the acknowledgement) and SMA_W_SPIN ->
+ * SMA_W_SLEEP without it; and that s_event is a futex word.
+ */
+struct sma_body {
+	uint32_t s_nsems;
+	uint32_t s_nwait;
+	uint32_t s_npool;
+	uint32_t s_nundo;
+	uint32_t s_usize;
+	uint32_t s_pad0;
+	uint64_t s_sem_off;
+	uint64_t s_scr_off;
+	uint64_t s_wait_off;
+	uint64_t s_pool_off;
+	uint64_t s_undo_off;
+	int64_t s_otime;
+	uint32_t s_wcount;
+	uint32_t s_ucount;
+	uint32_t s_unrec;
+	uint32_t s_seq;
+	uint32_t s_gen;
+	uint8_t s_pad1[36];
+	_Atomic uint32_t s_event;
+	uint8_t s_pad2[60];
+	_Atomic uint32_t j_state;
+	uint32_t j_kind;
+	uint32_t j_count;
+	int32_t j_pid;
+	uint32_t j_undo;
+	uint32_t j_entry;
+	int64_t j_time;
+	uint8_t j_pad[32];
+};
+_Static_assert(offsetof(struct sma_body, s_sem_off) == 24, "sma_body layout");
+_Static_assert(offsetof(struct sma_body, s_otime) == 64, "sma_body layout");
+_Static_assert(offsetof(struct sma_body, s_event) == 128, "sma_body layout");
+_Static_assert(offsetof(struct sma_body, j_state) == 192, "sma_body layout");
+_Static_assert(offsetof(struct sma_body, j_time) == 216, "sma_body layout");
+_Static_assert(sizeof(struct sma_body) == 256, "sma_body size");
+
 #endif /* IPCKIT_LAYOUT_H */
