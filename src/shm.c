@@ -42,13 +42,15 @@
  *
  * Locking:
  * 1. atts.lock, this process's list of attaches. Taken first, never while
- *    an h_lock is held. Held across a whole shmat or shmdt (mmap included)
- *    and across fork() (prepare to parent/child handler), so this
- *    process's record in a segment always equals the length of its list
- *    for that segment, except while a shmat is between its two critical
- *    sections (then a_busy says so).
+ *    an h_lock is held. Held across a whole shmat or shmdt (mmap included),
+ *    IPC_STAT, SHM_STAT and IPC_RMID, and across fork() (prepare to
+ *    parent/child handler), so this process's record in a segment equals
+ *    the length of its list for that segment, except while a shmat is
+ *    between its two critical sections (then a_busy says so).
  * 2. h_lock of one segment. Never two at once. Guards struct shm_seg, the
  *    records and h_mode's SHM_DEST/SHM_LOCKED.
+ * 3. handle.c's table locks (ipckit__handle_forget), taken under either:
+ *    never the other way round, also in fork (see atts_init).
  */
 #include "internal.h"
 
