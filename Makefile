@@ -44,14 +44,77 @@ LIB_SRCS := \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 
+# The benchmark (bench/), linked into `ipckit bench` and ipckit-bench.
+BENCH_SRCS := \
+	bench/driver.c \
+	bench/mech-fifo.c \
+	bench/mech-ipckit-msg.c \
+	bench/mech-ipckit-sem.c \
+	bench/mech-ipckit-shm.c \
+	bench/mech-pipe.c \
+	bench/mech-posix-mq.c \
+	bench/mech-sysv-msg.c \
+	bench/mech-sysv-sem.c \
+	bench/mech-sysv-shm.c \
+	bench/mech-tcp.c \
+	bench/mech-unix-dgram.c \
+	bench/mech-unix-stream.c \
+	bench/registry.c \
+	bench/report.c \
+	bench/run.c \
+	bench/stats.c \
+	bench/svg.c \
+	bench/util.c
+BENCH_OBJS   := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+BENCH_LDLIBS := -lrt -lm
+
+# Boost.Interprocess is a peer in the benchmark when a C++ compiler and
+# its headers are there (Debian libboost-dev); skipped with a note if not.
+CXX        ?= c++
+WARN_CXX   := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CXXFLAGS   ?= -O2 -g
+HAVE_BOOST := $(shell command -v $(CXX) >/dev/null 2>&1 && \
+		test -d /usr/include/boost/interprocess && echo 1)
+ifeq ($(HAVE_BOOST),1)
+BENCH_OBJS   += $(BUILD)/bench/mech-boost.o
+BENCH_LDLIBS += -lstdc++
+$(BUILD)/bench/registry.o: CPPFLAGS += -DBENCH_HAVE_BOOST
+endif
+ifeq ($(SAN),1)
+CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+endif
+
 # Test programs: each area lists its own in tests/*.mk as TESTS += name.
 TESTS :=
 include $(sort $(wildcard tests/*.mk))
 TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
-TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh))
+TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh)) \
+	bench/verify_test.sh examples/run_test.sh
 
-.PHONY: all lib test sanitize bench install clean format
-all: lib $(BUILD)/ipckit
+# Examples (examples/README.md): each builds plain, on the kernel's System V
+# calls (NAME), and, when it uses System V IPC, with -DUSE_IPCKIT against
+# libipckit.a (NAME-ipckit). pipe and the FIFO pair use no System V call.
+EXAMPLES := \
+	bank-client \
+	bank-load \
+	bank-server \
+	bounded-buffer \
+	fifo-client \
+	fifo-server \
+	philosophers \
+	pipe \
+	sem-basic \
+	shm-client \
+	shm-fork \
+	shm-ring-file \
+	shm-server
+EXAMPLES_IPCKIT := $(filter-out fifo-client fifo-server pipe,$(EXAMPLES))
+EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) \
+	$(EXAMPLES_IPCKIT:%=$(BUILD)/examples/%-ipckit)
+EXAMPLE_HDRS := examples/sysv.h examples/bank.h include/ipckit.h
+
+.PHONY: all lib examples test sanitize bench demo install clean format
+all: lib $(BUILD)/ipckit examples
 lib: $(BUILD)/libipckit.a $(BUILD)/libipckit.so
 
 $(BUILD)/%.o: %.c
@@ -79,13 +142,36 @@ $(BUILD)/tests/helpers.o: tests/helpers.c tests/helpers.h include/ipckit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
 
-$(BUILD)/ipckit: $(wildcard tools/ipckit/*.c) $(BUILD)/libipckit.a
+$(BUILD)/bench/mech-boost.o: bench/mech-boost.cpp
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itools/ipckit -o $@ \
-		$(sort $(wildcard tools/ipckit/*.c)) $(BUILD)/libipckit.a \
-		$(LDFLAGS) $(LDLIBS) -lm
+	$(CXX) $(CPPFLAGS) -std=gnu++20 $(CXXFLAGS) $(WARN_CXX) -Iinclude \
+		-MMD -MP -c -o $@ $<
 
-test: all $(TEST_BINS)
+$(BUILD)/ipckit-bench: $(BUILD)/bench/main.o $(BENCH_OBJS) $(BUILD)/libipckit.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(BENCH_LDLIBS)
+
+$(BUILD)/ipckit: $(wildcard tools/ipckit/*.c tools/ipckit/*.h) $(BENCH_OBJS) \
+		$(BUILD)/libipckit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itools/ipckit -Ibench -o $@ \
+		$(sort $(wildcard tools/ipckit/*.c)) $(BENCH_OBJS) \
+		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS) $(BENCH_LDLIBS)
+
+bench: $(BUILD)/ipckit
+	$(BUILD)/ipckit bench
+
+$(BUILD)/examples/%-ipckit: examples/%.c $(EXAMPLE_HDRS) $(BUILD)/libipckit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DUSE_IPCKIT -Iexamples -o $@ $< \
+		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/examples/%: examples/%.c $(EXAMPLE_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Iexamples -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+examples: $(EXAMPLE_BINS)
+
+test: all $(TEST_BINS) $(BUILD)/ipckit-bench
 	IPCKIT_BIN=$(abspath $(BUILD)) tests/run $(TEST_BINS) $(TEST_SCRIPTS)
 
 sanitize:

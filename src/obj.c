@@ -653,6 +653,13 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 				sched_yield();
 				continue;
 			}
+			/*
+			 * A file we may not open still proves the key is
+			 * taken: the kernel's EEXIST comes before its EACCES.
+			 */
+			if (rc == -EACCES && (flg & IPC_CREAT) &&
+			    (flg & IPC_EXCL))
+				return -EEXIST;
 			if (rc != -ENOENT)
 				return rc;
 			if (!(flg & IPC_CREAT))
