@@ -7,4 +7,5 @@ TESTS += preload-dlopen-origin
 TESTS += preload-eintr-restart
 TESTS += preload-fork-exec
 TESTS += preload-objects
+TESTS += preload-setid-creds
 TESTS += preload-signal-reenter
