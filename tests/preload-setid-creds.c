@@ -21,7 +21,7 @@ struct msg {
 static void drop_and_check(int id, int how)
 {
 	struct msg m = {1, "x"};
-	T_OK(B->msgsnd(id, &m, 1, IPC_NOWAIT));	/* a verdict is cached */
+	T_OK(B->msgsnd(id, &m, 1, IPC_NOWAIT)); /* a verdict is cached */
 	T_OK(setgroups(0, NULL));
 	switch (how) {
 	case 0:
