@@ -100,8 +100,12 @@ static bool faults_enabled(void)
 			ipckit__fault(point);                                  \
 	} while (0)
 
-/* Their names: "sem-<journal kind>-<step>". */
-static const char *const fault_points[6][4] = {
+/*
+ * Their names: "sem-<journal kind>-<step>", "handoff" for a semop that a
+ * waker completes for a waiter.
+ */
+#define SMA_FAULT_HANDOFF 6
+static const char *const fault_points[7][4] = {
 	{"", "", "", ""},
 	{"sem-semop-filled", "sem-semop-committed", "sem-semop-applying",
 	 "sem-semop-applied"},
@@ -113,7 +117,16 @@ static const char *const fault_points[6][4] = {
 	 "sem-undo-applied"},
 	{"sem-rollback-filled", "sem-rollback-committed",
 	 "sem-rollback-applying", "sem-rollback-applied"},
+	{"sem-handoff-filled", "sem-handoff-committed", "sem-handoff-applying",
+	 "sem-handoff-applied"},
 };
+
+static uint32_t fault_kind(uint32_t kind, uint32_t entry)
+{
+	if (kind == SMA_J_SEMOP && entry != SMA_NONE)
+		return SMA_FAULT_HANDOFF;
+	return kind <= SMA_J_ROLLBACK ? kind : 0;
+}
 
 /*
  * A process dies between two instructions, never inside one, and the
@@ -389,14 +402,14 @@ static uint32_t journal_run(struct sma *q, uint32_t kind, uint32_t count,
 	b->j_undo = undo;
 	b->j_entry = entry;
 	b->j_time = ipckit__now();
-	SMA_FAULT(fault_points[kind][0]);
+	SMA_FAULT(fault_points[fault_kind(kind, entry)][0]);
 	/* pairs with nothing: program order is what a repairer sees */
 	atomic_store_explicit(&b->j_state, SMA_J_COMMITTED,
 			      memory_order_release);
 	SMA_CRASH_FENCE();
-	SMA_FAULT(fault_points[kind][1]);
+	SMA_FAULT(fault_points[fault_kind(kind, entry)][1]);
 	uint32_t old = journal_apply(q);
-	SMA_FAULT(fault_points[kind][3]);
+	SMA_FAULT(fault_points[fault_kind(kind, entry)][3]);
 	atomic_store_explicit(&b->j_state, SMA_J_IDLE, memory_order_release);
 	SMA_CRASH_FENCE();
 	return old;
@@ -444,8 +457,8 @@ static uint32_t journal_apply(struct sma *q)
 		q->sem[c.c_num].s_pid = pid;
 		if ((c.c_flags & SMA_C_ADJ) && u)
 			u->u_adj[c.c_num] = c.c_adj;
-		if (i == 0 && kind < 6)
-			SMA_FAULT(fault_points[kind][2]);
+		if (i == 0)
+			SMA_FAULT(fault_points[fault_kind(kind, entry)][2]);
 	}
 	switch (kind) {
 	case SMA_J_SEMOP:
