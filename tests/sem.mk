@@ -60,3 +60,14 @@ TESTS += sem-undo-setval-clears
 TESTS += sem-undo-sigkill
 TESTS += sem-undo-sigkill-waiter
 TESTS += sem-undo-threads
+# Crash recovery and table limits (src/sem.c): ipckit only, except
+# sem-crash-waiter-killed, which holds for the kernel too.
+TESTS += sem-crash-handoff
+TESTS += sem-crash-rollback
+TESTS += sem-crash-semop
+TESTS += sem-crash-setall
+TESTS += sem-crash-undo-exit
+TESTS += sem-crash-waiter
+TESTS += sem-crash-waiter-killed
+TESTS += sem-limits-undo
+TESTS += sem-limits-waiters
