@@ -31,6 +31,7 @@ endif
 LIB_SRCS := \
 	src/futex.c \
 	src/handle.c \
+	src/inspect.c \
 	src/lock.c \
 	src/msg.c \
 	src/ns.c \
@@ -159,6 +160,9 @@ $(BUILD)/ipckit: $(wildcard tools/ipckit/*.c tools/ipckit/*.h) $(BENCH_OBJS) \
 
 bench: $(BUILD)/ipckit
 	$(BUILD)/ipckit bench
+
+demo: all
+	tools/demo.sh $(BUILD)
 
 $(BUILD)/examples/%-ipckit: examples/%.c $(EXAMPLE_HDRS) $(BUILD)/libipckit.a
 	@mkdir -p $(dir $@)
