@@ -314,4 +314,149 @@ IPCKIT_HIDDEN int ipckit__reap_obj(struct ipckit_obj *o);
 IPCKIT_HIDDEN int ipckit__reap_all(void (*note)(const char *what, void *arg),
 				   void *arg, bool dry_run);
 
+/* ---- inspect.c: read-only snapshots, for the ipckit command -------------- */
+
+/*
+ * What a snapshot could make of an object file (ipckit_snap.status). Only
+ * OK fills the kind's part; the others say why not and fill what the
+ * header could still tell (NOACCESS: owner and mode of the file itself).
+ */
+#define IPCKIT_SNAP_OK	     0 /* live and valid */
+#define IPCKIT_SNAP_NOACCESS 1 /* we may not open the file */
+#define IPCKIT_SNAP_DAMAGED  2 /* fails validation: corrupted */
+#define IPCKIT_SNAP_NEWER    3 /* a layout version newer than ours */
+#define IPCKIT_SNAP_INIT     4 /* being made; or its creator died first */
+#define IPCKIT_SNAP_REMOVED  5 /* removed; only its name is left */
+
+/* A process named in an object; `dead` as ipckit__proc_is_dead says. */
+struct ipckit_snap_proc {
+	int32_t pid;
+	bool dead;
+};
+
+/* Queued messages of one type. */
+struct ipckit_snap_type {
+	int64_t mtype;
+	uint64_t count, bytes;
+};
+
+/* Receiver selectors (ipckit_snap_waiter.search), as msgrcv's msgtyp. */
+#define IPCKIT_SNAP_ANY	      0 /* msgtyp 0 */
+#define IPCKIT_SNAP_EQUAL     1 /* msgtyp > 0 */
+#define IPCKIT_SNAP_EXCEPT    2 /* msgtyp > 0 with MSG_EXCEPT */
+#define IPCKIT_SNAP_LESSEQUAL 3 /* msgtyp < 0: the lowest type <= |msgtyp| */
+
+/* A blocked msgsnd or msgrcv. */
+struct ipckit_snap_waiter {
+	struct ipckit_snap_proc proc;
+	bool sender;
+	bool handed;	 /* receiver: handed a message, not yet taken */
+	uint32_t search; /* receiver: IPCKIT_SNAP_ANY... */
+	int64_t msgtyp;	 /* receiver: |msgtyp| */
+	uint32_t bytes;	 /* sender: its message; receiver: its buffer */
+};
+
+/* One semaphore of a set. */
+struct ipckit_snap_sem {
+	uint32_t val, ncnt, zcnt;
+	int32_t pid;
+};
+
+/* A blocked semop, counted in ncnt (op < 0) or zcnt (op 0) of `num`. */
+struct ipckit_snap_semwait {
+	struct ipckit_snap_proc proc;
+	uint16_t num;	/* the semaphore it waits on */
+	int16_t op;	/* that operation's sem_op */
+	uint16_t nsops; /* operations in its semop */
+};
+
+/* A process's pending SEM_UNDO adjustments on one set (nonzero ones). */
+struct ipckit_snap_undo {
+	struct ipckit_snap_proc proc;
+	uint32_t nadj;
+	uint32_t *num; /* semaphore numbers */
+	int32_t *adj;  /* their adjustments */
+};
+
+/* One attached process of a segment. */
+struct ipckit_snap_att {
+	struct ipckit_snap_proc proc;
+	uint32_t count; /* its attaches */
+	bool pending;	/* made by a forking parent for its child */
+};
+
+/*
+ * Everything known about one object file, copied under the object's lock
+ * (`locked`; without write access to the file the lock cannot be taken and
+ * the copy is made without it: values may then be torn). Nothing in the
+ * object is changed: no reaping, so counts may include processes that have
+ * died since the object last reaped; each such process is listed with
+ * `dead` set, and the `live` counts leave them out. Free with
+ * ipckit__inspect_free.
+ */
+struct ipckit_snap {
+	unsigned kind;
+	int slot;
+	int status; /* IPCKIT_SNAP_* */
+	bool locked;
+	char name[32]; /* its file in the namespace: "msg.5" */
+	/* The header (status OK, INIT, REMOVED; else as far as known). */
+	uint32_t version;
+	int id; /* -1 when unknown */
+	int32_t key;
+	uint32_t uid, gid, cuid, cgid, mode;
+	struct ipckit_snap_proc creator;
+	int64_t ctime;
+	uint64_t file_size;
+	struct {
+		uint64_t qnum, cbytes, qbytes, cap;
+		int32_t lspid, lrpid;
+		int64_t stime, rtime;
+		uint32_t handed;       /* handed to receivers, not yet taken */
+		uint32_t nsend, nrecv; /* blocked, as recorded */
+		uint32_t live_send, live_recv; /* of them, alive */
+		size_t ntypes;
+		struct ipckit_snap_type *types; /* ascending mtype */
+		size_t nwaiters;
+		struct ipckit_snap_waiter *waiters; /* arrival order */
+	} msg;
+	struct {
+		uint32_t nsems;
+		int64_t otime;
+		struct ipckit_snap_sem *sems; /* ncnt, zcnt: live waiters */
+		size_t nwaiters;
+		struct ipckit_snap_semwait *waiters; /* arrival order */
+		uint32_t unrecorded; /* waiters beyond the table: in no
+					ncnt or zcnt here */
+		size_t nundo;
+		struct ipckit_snap_undo *undo;
+	} sem;
+	struct {
+		uint64_t segsz;
+		int32_t lpid;
+		int64_t atime, dtime;
+		bool dest, locked;
+		uint64_t nattch;      /* sum over the records */
+		uint64_t live_nattch; /* of them, of live processes */
+		size_t natts;
+		struct ipckit_snap_att *atts;
+	} shm;
+};
+
+/*
+ * Snapshots the object file in `slot`. Returns 0 (status says what was
+ * found), -ENOENT when the slot is empty, or -errno (the namespace, or
+ * -ENOMEM). Never modifies the object, except that taking its lock after
+ * a holder died runs the kind's repair, as any caller's would: leaving
+ * the lock unrepaired would lose the object for everyone.
+ */
+IPCKIT_HIDDEN int ipckit__inspect_slot(unsigned kind, int slot,
+				       struct ipckit_snap *out);
+/* The same by id: -EINVAL when the slot holds another id (a stale one). */
+IPCKIT_HIDDEN int ipckit__inspect_id(unsigned kind, int id,
+				     struct ipckit_snap *out);
+/* The slots that have an object file, ascending, in a malloc'd *slots. */
+IPCKIT_HIDDEN int ipckit__inspect_slots(unsigned kind, int **slots);
+IPCKIT_HIDDEN void ipckit__inspect_free(struct ipckit_snap *s);
+
 #endif /* IPCKIT_INTERNAL_H */
