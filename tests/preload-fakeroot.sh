@@ -79,7 +79,7 @@ msgctl($id, IPC_RMID, 0) or die "msgctl IPC_RMID: $!\n";
 print "euid=$> file=$st[4]:$st[5] owner=$uid text=$text here=$here ",
       "faked=$faked fakerootkey=$ENV{FAKEROOTKEY}\n";
 '
-limit=$(awk -v m="${IPCKIT_TEST_TIMEOUT_MULT:-1}" 'BEGIN { print 30 * m }')
+limit=$(awk -v m="${IPCKIT_TEST_TIMEOUT_MULT:-1}" 'BEGIN { print 20 * m }')
 out=$(IPCKIT_DIR=$dir LD_PRELOAD=$lib timeout "$limit" "${as[@]}" \
 	fakeroot -- perl -e "$prog" "$key" "$work" "$dir" 2>&1)
 rc=$?
@@ -113,11 +113,10 @@ done
 
 # fakeroot's script sends faked SIGTERM on its way out and does not wait;
 # faked's handler then removes its queues and semaphore. Wait for that.
-waited=0
+end=$((SECONDS + limit))
 while ls "$dir" | grep -q '\.key\.'; do
-	waited=$((waited + 1))
-	[ $waited -gt $((limit * 100)) ] &&
-		fail "faked's objects left in IPCKIT_DIR: $(ls "$dir" | grep '\.key\.')"
+	[ $SECONDS -lt $end ] ||
+		fail "faked's objects left in IPCKIT_DIR:" $(ls "$dir" | grep '\.key\.')
 	sleep 0.01
 done
 echo "ok"
