@@ -100,10 +100,12 @@ int cmd_recv(int argc, char **argv)
 	if (b->msgctl(0, IPC_INFO, (struct msqid_ds *)&mi) >= 0 &&
 	    mi.msgmax > 0)
 		max = (size_t)mi.msgmax;
-	struct {
+	/* Static: a failure exits holding it, and that is no leak. */
+	static struct {
 		long mtype;
 		char mtext[];
-	} *m = malloc(sizeof(long) + max);
+	} * m;
+	m = malloc(sizeof(long) + max);
 	if (!m)
 		fail(label, ENOMEM);
 	for (long long got = 0; count == 0 || got < count; got++) {

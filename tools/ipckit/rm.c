@@ -139,11 +139,12 @@ int cmd_rm(int argc, char **argv)
 	};
 	/* Options are acted on in order, after all are parsed (--kernel may
 	 * come last). */
-	struct act {
+	static struct act {
 		unsigned kind;
 		const char *arg;
 		bool by_key;
-	} *acts = calloc((size_t)argc, sizeof(*acts));
+	} * acts; /* static: a usage error exits holding it */
+	acts = calloc((size_t)argc, sizeof(*acts));
 	size_t nacts = 0;
 	unsigned all = 0;
 	bool yes = false, ok = true;

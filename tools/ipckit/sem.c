@@ -42,7 +42,8 @@ static int sem_get(int id, int argc, char **argv)
 		return 0;
 	}
 	int n = nsems_of(id);
-	unsigned short *vals = calloc((size_t)n + 1, sizeof(*vals));
+	static unsigned short *vals; /* a failure exits holding it */
+	vals = calloc((size_t)n + 1, sizeof(*vals));
 	if (!vals)
 		fail(label, ENOMEM);
 	union semun arg = {.array = vals};
@@ -80,7 +81,8 @@ static int sem_set(int id, int argc, char **argv)
 	int n = nsems_of(id);
 	if (argc != n)
 		usage_fail("%s has %d semaphores: give %d values", label, n, n);
-	unsigned short *vals = calloc((size_t)n, sizeof(*vals));
+	static unsigned short *vals; /* a failure exits holding it */
+	vals = calloc((size_t)n, sizeof(*vals));
 	if (!vals)
 		fail(label, ENOMEM);
 	for (int i = 0; i < n; i++)
@@ -201,7 +203,8 @@ int cmd_sem(int argc, char **argv)
 		usage_fail("unknown action '%s' (get, set, op)", verb);
 	if (nargs == 0)
 		usage_fail("op needs NUM:DELTA operations");
-	struct sembuf *ops = calloc((size_t)nargs, sizeof(*ops));
+	static struct sembuf *ops; /* a failure exits holding it */
+	ops = calloc((size_t)nargs, sizeof(*ops));
 	if (!ops)
 		fail(label, ENOMEM);
 	for (int i = 0; i < nargs; i++)

@@ -31,7 +31,11 @@ static void send_one(const struct sender *s, const void *data, size_t len)
 		fail(s->label, ENOMEM);
 	m->mtype = s->type;
 	memcpy(m->mtext, data, len);
-	if (s->b->msgtimedsnd(s->id, m, len, s->flags, s->timeout) < 0) {
+	int rc = s->b->msgtimedsnd(s->id, m, len, s->flags, s->timeout);
+	int err = errno;
+	free(m);
+	if (rc < 0) {
+		errno = err;
 		/* The kernel's EINVAL for a long message says too little. */
 		if (errno == EINVAL && len > 0) {
 			struct msginfo mi;
@@ -46,7 +50,6 @@ static void send_one(const struct sender *s, const void *data, size_t len)
 		}
 		fail(s->label, errno);
 	}
-	free(m);
 }
 
 int cmd_send(int argc, char **argv)
@@ -107,7 +110,7 @@ int cmd_send(int argc, char **argv)
 		return 0;
 	}
 	if (whole) {
-		char *buf;
+		static char *buf;
 		ssize_t n = read_all(STDIN_FILENO, &buf);
 		if (n < 0)
 			fail("standard input", (int)-n);
@@ -115,7 +118,8 @@ int cmd_send(int argc, char **argv)
 		free(buf);
 		return 0;
 	}
-	char *line = NULL;
+	/* Static: a failed send exits holding it, and that is no leak. */
+	static char *line;
 	size_t cap = 0;
 	ssize_t n;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
