@@ -567,7 +567,10 @@ _Static_assert(offsetof(struct sma_undo, u_adj) == 32, "sma_undo layout");
  *  80  u32  s_unrec     unrecorded waiters (the table was full)
  *  84  u32  s_seq       next arrival number
  *  88  u32  s_gen       next waiter generation
- *  92  u8   pad[36]
+ *  92  u32  s_whigh     waiter slots from here on are free (derived; an
+ *                       upper bound, raised before a slot is taken)
+ *  96  u32  s_uhigh     undo records from here on are free (the same)
+ * 100  u8   pad[28]
  * 128  u32  s_event     futex word of unrecorded waiters: bumped by every
  *                       change while s_unrec > 0
  * 132  u8   pad[60]
@@ -604,7 +607,9 @@ struct sma_body {
 	uint32_t s_unrec;
 	uint32_t s_seq;
 	uint32_t s_gen;
-	uint8_t s_pad1[36];
+	uint32_t s_whigh;
+	uint32_t s_uhigh;
+	uint8_t s_pad1[28];
 	_Atomic uint32_t s_event;
 	uint8_t s_pad2[60];
 	_Atomic uint32_t j_state;

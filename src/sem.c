@@ -79,9 +79,14 @@ static void faults_after_fork(void)
 	faults_on = -1;
 }
 
-__attribute__((constructor)) static void faults_init(void)
+static void undo_list_prepare(void);
+static void undo_list_parent(void);
+
+/* fork() handlers: the crash-point cache and the undo list's mutex. */
+__attribute__((constructor)) static void sma_atfork_init(void)
 {
 	pthread_atfork(NULL, NULL, faults_after_fork);
+	pthread_atfork(undo_list_prepare, undo_list_parent, undo_list_parent);
 }
 
 static bool faults_enabled(void)
@@ -344,6 +349,44 @@ static struct sma_undo *waiter_undo(const struct sma *q,
 	    !proc_eq(&u->u_proc, &w->w_proc))
 		return NULL;
 	return u;
+}
+
+/*
+ * Waiter slots and undo records from these bounds on are free, so scans
+ * stop there: taking the lowest free slot keeps them near the number in
+ * use. A bound is raised before a slot is taken (a crash between leaves it
+ * too high, which is harmless) and lowered by highs_trim(). The shared
+ * values are clamped: they are input.
+ */
+static uint32_t whigh(const struct sma *q)
+{
+	uint32_t h = q->b->s_whigh;
+	return h < SMA_WAITERS ? h : SMA_WAITERS;
+}
+
+static uint32_t uhigh(const struct sma *q)
+{
+	uint32_t h = q->b->s_uhigh;
+	return h < q->nundo ? h : q->nundo;
+}
+
+/*
+ * Lowers the bounds past free slots and records at the top. A slot's owner
+ * frees it without the lock, but only the lock's holder takes one, so what
+ * is seen free here stays free. Called with h_lock held.
+ */
+static void highs_trim(struct sma *q)
+{
+	uint32_t h = whigh(q);
+	while (h && atomic_load_explicit(&q->w[h - 1].w_state,
+					 memory_order_relaxed) == SMA_W_FREE)
+		h--;
+	q->b->s_whigh = h;
+	h = uhigh(q);
+	while (h && atomic_load_explicit(&undo_rec(q, h - 1)->u_state,
+					 memory_order_relaxed) != SMA_U_USED)
+		h--;
+	q->b->s_uhigh = h;
 }
 
 /* ---- the journal --------------------------------------------------------- */
@@ -717,12 +760,16 @@ static uint32_t waiter_add(struct sma *q, const struct sma_op *ops,
 	uint32_t slot = SMA_NONE, nruns = 0;
 	if (n > SMA_POOL)
 		return SMA_NONE;
+	highs_trim(q);
+	/* Past the bound every slot is free: stop at the first there. */
 	for (uint32_t i = 0; i < SMA_WAITERS; i++) {
 		struct sma_waiter *w = &q->w[i];
 		if (atomic_load_explicit(&w->w_state, memory_order_acquire) ==
 		    SMA_W_FREE) {
 			if (slot == SMA_NONE)
 				slot = i;
+			if (i >= whigh(q))
+				break;
 			continue;
 		}
 		uint32_t len;
@@ -757,6 +804,8 @@ static uint32_t waiter_add(struct sma *q, const struct sma_op *ops,
 	w->w_block = (uint16_t)block;
 	w->w_flags = alter ? SMA_WF_ALTER : 0;
 	w->w_waker = 0;
+	if (slot >= q->b->s_whigh)
+		q->b->s_whigh = slot + 1;
 	SMA_FAULT("sem-waiter-filled");
 	atomic_store_explicit(&w->w_state, state, memory_order_release);
 	SMA_CRASH_FENCE();
@@ -828,7 +877,7 @@ static void sma_update(struct sma *q, struct sma_wakes *wk)
 	if (!b->s_wcount)
 		return;
 	uint32_t order[SMA_WAITERS], n = 0;
-	for (uint32_t i = 0; i < SMA_WAITERS; i++) {
+	for (uint32_t i = 0; i < whigh(q); i++) {
 		if (!waiter_waits(atomic_load_explicit(&q->w[i].w_state,
 						       memory_order_relaxed)))
 			continue;
@@ -937,6 +986,17 @@ static int *undo_ids;
 static uint32_t undo_nids, undo_cap;
 static int32_t undo_pid;
 
+/* fork() while another thread holds the list's mutex: the child's is free. */
+static void undo_list_prepare(void)
+{
+	pthread_mutex_lock(&undo_list_lock);
+}
+
+static void undo_list_parent(void)
+{
+	pthread_mutex_unlock(&undo_list_lock);
+}
+
 static void undo_note(int id)
 {
 	struct ipckit_proc_rec self;
@@ -984,7 +1044,7 @@ static void hint_set(const struct sma *q, uint32_t r)
 static bool undo_others(const struct sma *q,
 			const struct ipckit_proc_rec *self)
 {
-	for (uint32_t r = 0; r < q->nundo; r++) {
+	for (uint32_t r = 0; r < uhigh(q); r++) {
 		struct sma_undo *u = undo_rec(q, r);
 		if (atomic_load_explicit(&u->u_state, memory_order_relaxed) ==
 			    SMA_U_USED &&
@@ -1041,7 +1101,7 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 {
 	struct dead_cache dc = {.n = 0};
 	int reaped = 0;
-	for (uint32_t i = 0; i < SMA_WAITERS; i++) {
+	for (uint32_t i = 0; i < whigh(q); i++) {
 		struct sma_waiter *w = &q->w[i];
 		uint32_t st = atomic_load_explicit(&w->w_state,
 						   memory_order_acquire);
@@ -1054,7 +1114,7 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 			waiter_del(q, i);
 		reaped++;
 	}
-	for (uint32_t r = 0; r < q->nundo; r++) {
+	for (uint32_t r = 0; r < uhigh(q); r++) {
 		struct sma_undo *u = undo_rec(q, r);
 		if (atomic_load_explicit(&u->u_state, memory_order_relaxed) !=
 			    SMA_U_USED ||
@@ -1065,8 +1125,10 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 		undo_apply(q, r);
 		reaped++;
 	}
-	if (reaped)
+	if (reaped) {
+		highs_trim(q);
 		sma_update(q, wk);
+	}
 	return reaped;
 }
 
@@ -1154,6 +1216,8 @@ static int undo_get(struct sma *q, const struct ipckit_proc_rec *self,
 		struct sma_undo *u = undo_rec(q, r);
 		u->u_proc = *self;
 		memset(u->u_adj, 0, 2ull * q->nsems);
+		if (r >= q->b->s_uhigh)
+			q->b->s_uhigh = r + 1;
 		SMA_FAULT("sem-undo-taken");
 		atomic_store_explicit(&u->u_state, SMA_U_USED,
 				      memory_order_release);
@@ -1221,6 +1285,9 @@ static int sma_repair(struct ipckit_obj *o)
 	}
 	b->s_wcount = waiting;
 	b->s_ucount = used;
+	b->s_whigh = SMA_WAITERS;
+	b->s_uhigh = q.nundo;
+	highs_trim(&q);
 	sma_update(&q, &wk);
 	wk.nudge = true;
 	wk.event = true;
@@ -1805,7 +1872,7 @@ static int sma_stat(int semid, int cmd, struct semid_ds *buf)
 static int sma_count(const struct sma *q, uint32_t semnum, bool zero)
 {
 	int count = 0;
-	for (uint32_t i = 0; i < SMA_WAITERS; i++) {
+	for (uint32_t i = 0; i < whigh(q); i++) {
 		const struct sma_waiter *w = &q->w[i];
 		uint32_t n;
 		if (!waiter_waits(atomic_load_explicit(&w->w_state,
@@ -1839,7 +1906,7 @@ static int sma_main(int semid, int semnum, int cmd, unsigned short *array)
 	wakes_init(&wk);
 	ipckit__self(&self);
 	uint16_t *vals = NULL;
-	rc = ipckit__perm_cached(q.o, cmd == SETALL ? 0222 : 0444);
+	rc = ipckit__perm(q.o->hdr, cmd == SETALL ? 0222 : 0444);
 	if (rc < 0)
 		goto out;
 	if (cmd == GETALL || cmd == SETALL) {
@@ -1922,7 +1989,7 @@ static int sma_setval(int semid, int semnum, int val)
 	if (semnum < 0 || (uint32_t)semnum >= q.nsems)
 		rc = -EINVAL;
 	else
-		rc = ipckit__perm_cached(q.o, 0222);
+		rc = ipckit__perm(q.o->hdr, 0222);
 	if (rc == 0) {
 		q.scr[0].c_num = (uint16_t)semnum;
 		q.scr[0].c_val = (uint16_t)val;
