@@ -76,15 +76,21 @@ int ipckit__lock_init(void *mem)
 	return mutex_setup(mem);
 }
 
-/* Marks the lock as the kernel marks a dead owner's; true if it did. */
+/*
+ * Marks the lock as the kernel marks a dead owner's; true if it did. A
+ * word that is not 0 but names no owner (FUTEX_WAITERS alone) is never
+ * left by glibc or the kernel, only by corruption: glibc's lock waits on
+ * it for good, since only a zero word can be taken. Nobody can unlock it,
+ * so its owner is as dead as a vanished one.
+ */
 static bool mark_owner_dead(void *mem)
 {
 	_Atomic uint32_t *w = MUTEX_WORD(mem);
 	uint32_t v = atomic_load(w);
 	pid_t tid = (pid_t)(v & FUTEX_TID_MASK);
-	if (tid == 0 || (v & FUTEX_OWNER_DIED))
+	if (v == 0 || (v & FUTEX_OWNER_DIED))
 		return false;
-	if (kill(tid, 0) == 0 || errno != ESRCH)
+	if (tid != 0 && (kill(tid, 0) == 0 || errno != ESRCH))
 		return false;
 	uint32_t dead = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 	if (!atomic_compare_exchange_strong(w, &v, dead))
