@@ -30,16 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * msg.c's receiver selectors in w_mode. They are part of the file format
- * (layout.h names them for w_mode) but defined in msg.c; kept equal here.
- */
-#define MSQ_SEARCH_ANY	     1u
-#define MSQ_SEARCH_EQUAL     2u
-#define MSQ_SEARCH_NOTEQUAL  3u
-#define MSQ_SEARCH_LESSEQUAL 4u
-#define MSQ_SEARCH_MASK	     0xffu
-
 /* A process as recorded, before we ask /proc whether it lives. */
 struct rec {
 	int32_t pid;

@@ -195,6 +195,15 @@ _Static_assert(sizeof(struct msq_desc) == 32, "msq_desc layout");
 #define MSQ_ROLE_RECV 1u
 #define MSQ_ROLE_SEND 2u
 
+/* w_mode: a receiver's selector (the kernel's SEARCH_*), plus flags. */
+#define MSQ_SEARCH_ANY 1u
+#define MSQ_SEARCH_EQUAL 2u
+#define MSQ_SEARCH_NOTEQUAL 3u
+#define MSQ_SEARCH_LESSEQUAL 4u
+#define MSQ_SEARCH_NUMBER 5u
+#define MSQ_SEARCH_MASK 0xffu
+#define MSQ_NOERROR 0x100u
+
 /*
  * A blocked msgsnd or msgrcv, 64 bytes, in arrival (ticket) order.
  *

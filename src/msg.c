@@ -34,15 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Receiver selectors (the kernel's SEARCH_*), in w_mode. */
-#define MSQ_SEARCH_ANY 1u
-#define MSQ_SEARCH_EQUAL 2u
-#define MSQ_SEARCH_NOTEQUAL 3u
-#define MSQ_SEARCH_LESSEQUAL 4u
-#define MSQ_SEARCH_NUMBER 5u
-#define MSQ_SEARCH_MASK 0xffu
-#define MSQ_NOERROR 0x100u
-
 /* The kernel's compile-time constants reported by IPC_INFO. */
 #define K_MSGSSZ 16
 #define K_MSGSEG 0xffff

@@ -147,41 +147,50 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 		if (*rest < '0' || *rest > '9' || *end || slot < 0 ||
 		    slot >= IPCKIT_SLOTS)
 			continue;
-		struct ipckit_obj *o;
-		rc = ipckit__obj_get_slot(kind, (int)slot, &o);
-		if (rc < 0) {
-			/*
-			 * Removed or stillborn: open_slot already removed a
-			 * stillborn object. A removed one whose name is still
-			 * here is unlinked now if we may.
-			 */
-			int sfd = openat(ns->dirfd, name,
-					 O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			if (sfd < 0)
-				continue;
-			struct ipckit_hdr h;
-			ssize_t n = pread(sfd, &h, sizeof(h), 0);
-			close(sfd);
-			if (n == (ssize_t)sizeof(h) &&
-			    h.h_magic == IPCKIT_MAGIC &&
-			    atomic_load(&h.h_removed)) {
-				note_fmt(note, arg,
-					 "unlinked removed object %s", name);
-				if (!dry_run)
-					unlinkat(ns->dirfd, name, 0);
-				repairs++;
-			}
+		/*
+		 * Look at the header first, without side effects: opening
+		 * the object through the library removes a stillborn one,
+		 * which a dry run must not do.
+		 */
+		int sfd = openat(ns->dirfd, name,
+				 O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (sfd < 0)
+			continue;
+		struct ipckit_hdr h;
+		ssize_t n = pread(sfd, &h, sizeof(h), 0);
+		close(sfd);
+		if (n != (ssize_t)sizeof(h) || h.h_magic != IPCKIT_MAGIC)
+			continue;
+		struct ipckit_proc_rec creator = {h.h_cpid, 0, h.h_cstart};
+		if (atomic_load(&h.h_removed)) {
+			/* Its unlink was refused: do it now if we may. */
+			note_fmt(note, arg, "unlinked removed object %s", name);
+			if (!dry_run)
+				unlinkat(ns->dirfd, name, 0);
+			repairs++;
 			continue;
 		}
-		if (!dry_run) {
-			int n = ipckit__reap_obj(o);
-			if (n > 0) {
-				note_fmt(note, arg,
-					 "%s: gave back %d holdings of dead "
-					 "processes",
-					 name, n);
-				repairs += n;
-			}
+		if (atomic_load(&h.h_state) != IPCKIT_STATE_READY) {
+			if (!ipckit__proc_is_dead(&creator))
+				continue; /* being made right now */
+			note_fmt(note, arg,
+				 "removed %s: its creator died before "
+				 "publishing it",
+				 name);
+			repairs++;
+		}
+		if (dry_run)
+			continue;
+		struct ipckit_obj *o;
+		/* Opening removes a stillborn object (obj.c open_slot). */
+		if (ipckit__obj_get_slot(kind, (int)slot, &o) < 0)
+			continue;
+		int given = ipckit__reap_obj(o);
+		if (given > 0) {
+			note_fmt(note, arg,
+				 "%s: gave back %d holdings of dead processes",
+				 name, given);
+			repairs += given;
 		}
 		ipckit__obj_put(o);
 	}
