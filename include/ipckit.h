@@ -174,15 +174,26 @@ IPCKIT_EXPORT int ipckit_semctl(int semid, int semnum, int cmd, ...);
 /*
  * ipckit_shmget - as shmget(2). Returns a segment id. The backing store is
  * reserved when the segment is made, so a full file system gives ENOSPC
- * here rather than SIGBUS later.
- * Errors: EACCES, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC.
+ * here rather than SIGBUS later (where the kernel refuses a segment larger
+ * than memory accounting allows with ENOMEM, ipckit says ENOSPC).
+ * SHM_NORESERVE is accepted and changes nothing: the memory is reserved
+ * all the same, so a segment larger than the namespace's file system can
+ * hold fails with ENOSPC even with SHM_NORESERVE (differs from kernel).
+ * SHM_HUGETLB is refused as the kernel refuses it when it cannot supply
+ * huge pages: EPERM for a caller without CAP_IPC_LOCK and outside
+ * vm.hugetlb_shm_group, else ENOMEM (namespace files cannot be backed by
+ * huge pages). Both flags matter only when a segment is made.
+ * Errors: EACCES, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, EPERM.
  */
 IPCKIT_EXPORT int ipckit_shmget(key_t key, size_t size, int shmflg);
 
 /*
  * ipckit_shmat - as shmat(2). Returns the address, or (void *)-1.
- * Attachments are inherited by fork() and dropped by exec() and exit.
- * Errors: EACCES, EIDRM, EINVAL, ENOMEM.
+ * Attachments are inherited by fork() and dropped by exec() and exit. At
+ * most 2038 processes can hold attaches of one segment at once; past that,
+ * ENOMEM.
+ * Errors: EACCES, EIDRM, EINVAL, ENOMEM, EPERM (an address below
+ * vm.mmap_min_addr).
  */
 IPCKIT_EXPORT void *ipckit_shmat(int shmid, const void *shmaddr, int shmflg);
 
@@ -191,7 +202,8 @@ IPCKIT_EXPORT int ipckit_shmdt(const void *shmaddr);
 
 /*
  * ipckit_shmctl - as shmctl(2): IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO,
- * SHM_INFO, SHM_STAT, SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK.
+ * SHM_INFO, SHM_STAT, SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK. SHM_LOCK records
+ * SHM_LOCKED but does not pin the pages.
  * Errors: EACCES, EFAULT, EIDRM, EINVAL, ENOMEM, EOVERFLOW, EPERM.
  */
 IPCKIT_EXPORT int ipckit_shmctl(int shmid, int cmd, struct shmid_ds *buf);
