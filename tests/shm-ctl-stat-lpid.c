@@ -39,10 +39,13 @@ int main(int argc, char **argv)
 	time_t t0 = time(NULL);
 	t_barrier_wait(bar);
 	t_wait_ok(pid);
-	time_t t1 = time(NULL);
 
-	/* exit: the child detached last. */
+	/*
+	 * exit: the child detached last. ipckit sets the time when IPC_STAT
+	 * reaps the dead child, so t1 is taken after it.
+	 */
 	ds = stat_of(id);
+	time_t t1 = time(NULL);
 	T_EQ(ds.shm_nattch, 1);
 	T_EQ(ds.shm_lpid, pid);
 	T_ASSERT(ds.shm_dtime >= t0 && ds.shm_dtime <= t1);
