@@ -59,6 +59,8 @@
 #define SMA_SLICE_MS 50
 /* Processes remembered by one reap (each costs a /proc read). */
 #define SMA_DEAD_CACHE 16
+/* Pause-loops a waker watches a missed sleeper for (about 10 us). */
+#define SMA_ACK_SPIN 300
 
 _Static_assert(sizeof(struct sembuf) == sizeof(struct sma_op) &&
 		       offsetof(struct sembuf, sem_op) ==
@@ -686,11 +688,31 @@ static void waiter_rollback(struct sma *q, uint32_t i);
 static void undo_apply(struct sma *q, uint32_t r);
 
 /*
- * Wakes what a critical section noted, after unlocking. A waiter that had
- * announced sleeping but was not asleep in the kernel when woken is
- * either just arriving there or dead; the dead one never took what it was
- * handed, so it is given back (waiter_rollback) and handed on. That check
- * costs a /proc read, paid only in that rare case, not per hand-off.
+ * True if waiter e, woken by nobody, turns out dead. It had announced
+ * sleeping but was not asleep in the kernel: either it is between the
+ * announcement and the futex wait (it will find its result at once and
+ * take it) or it died asleep. Watching for it to take the result for a
+ * few microseconds settles the first case without a system call; /proc
+ * settles the rest.
+ */
+static bool wake_missed_dead(struct sma *q, const struct sma_wake *e)
+{
+	struct sma_waiter *w = &q->w[e->i];
+	for (unsigned k = 0; k < SMA_ACK_SPIN; k++) {
+		if (atomic_load_explicit(&w->w_state, memory_order_relaxed) !=
+			    SMA_W_DONE ||
+		    w->w_gen != e->gen)
+			return false;
+		ipckit__cpu_relax();
+	}
+	return ipckit__proc_is_dead(&e->proc);
+}
+
+/*
+ * Wakes what a critical section noted, after unlocking. A waiter that died
+ * asleep never took what it was handed: it is given back
+ * (waiter_rollback) and handed on. Finding it costs a /proc read, paid
+ * only when a wake found nobody asleep, not per hand-off.
  */
 static void sma_flush(struct sma *q, struct sma_wakes *wk)
 {
@@ -702,7 +724,7 @@ static void sma_flush(struct sma *q, struct sma_wakes *wk)
 			if (ipckit__futex_wake(&q->w[e->i].w_state, INT_MAX) ==
 				    0 &&
 			    e->result == 0 && ndead < 8 &&
-			    ipckit__proc_is_dead(&e->proc))
+			    wake_missed_dead(q, e))
 				dead[ndead++] = *e;
 		}
 		if (wk->nudge)
@@ -744,15 +766,14 @@ static void sma_flush(struct sma *q, struct sma_wakes *wk)
 
 /*
  * Records a blocked semop in a free slot, its operations in a free run of
- * the pool, in the given state. Returns the slot, or SMA_NONE when the
+ * the pool, as SMA_W_SPIN. Returns the slot, or SMA_NONE when the
  * table or the pool is full. O(waiters^2) compares at worst (insertion
  * sorts of 128), only before blocking.
  * Called with h_lock held.
  */
 static uint32_t waiter_add(struct sma *q, const struct sma_op *ops,
 			   uint32_t n, uint32_t undo, uint32_t block,
-			   bool alter, const struct ipckit_proc_rec *self,
-			   uint32_t state)
+			   bool alter, const struct ipckit_proc_rec *self)
 {
 	struct {
 		uint32_t off, len;
@@ -807,7 +828,7 @@ static uint32_t waiter_add(struct sma *q, const struct sma_op *ops,
 	if (slot >= q->b->s_whigh)
 		q->b->s_whigh = slot + 1;
 	SMA_FAULT("sem-waiter-filled");
-	atomic_store_explicit(&w->w_state, state, memory_order_release);
+	atomic_store_explicit(&w->w_state, SMA_W_SPIN, memory_order_release);
 	SMA_CRASH_FENCE();
 	q->b->s_wcount++;
 	return slot;
@@ -1547,8 +1568,13 @@ static int sma_block(struct sma *q, const struct sma_op *ops, uint32_t n,
 		     const struct timespec *deadline, struct sma_wakes *wk)
 {
 	struct ipckit_obj *o = q->o;
-	uint32_t state = ipckit__spin_limit() ? SMA_W_SPIN : SMA_W_SLEEP;
-	uint32_t i = waiter_add(q, ops, n, undo, block, alter, self, state);
+	/*
+	 * Recorded as spinning even when spinning is off: it announces
+	 * sleeping just before its futex wait, so a waker that comes first
+	 * needs no system call, and one that comes between the announcement
+	 * and the sleep is rare (sma_flush pays a check for it).
+	 */
+	uint32_t i = waiter_add(q, ops, n, undo, block, alter, self);
 	/*
 	 * Our own reference while we sleep: the thread's cached one goes if
 	 * a signal handler uses another set meanwhile.
@@ -1629,6 +1655,13 @@ static int sma_semop(int semid, struct sma_op *ops, uint32_t n,
 		undos |= (ops[k].o_flg & SEM_UNDO) != 0;
 		alter |= ops[k].o_op != 0;
 	}
+	/*
+	 * differs from kernel: the set file's own mode backs the permission
+	 * check, so a caller with no access at all cannot open it and gets
+	 * EACCES here, where the kernel would first say EFBIG (or ENOMEM for
+	 * a full undo table). A process that already has the set mapped (its
+	 * creator, or one that had access before an IPC_SET) is unaffected.
+	 */
 	struct ipckit_obj *o;
 	int rc = sma_get(semid, &o);
 	if (rc < 0)
@@ -2003,7 +2036,12 @@ static int sma_setval(int semid, int semnum, int val)
 	return rc;
 }
 
-/* The kernel's semctl_down(): IPC_SET and IPC_RMID. */
+/*
+ * The kernel's semctl_down(): IPC_SET and IPC_RMID, for the owner, the
+ * creator or CAP_SYS_ADMIN. differs from kernel: an owner whose own class
+ * the mode grants nothing cannot open the file (unless it has the set
+ * mapped already), and gets EACCES where the kernel lets it through.
+ */
 static int sma_down(int semid, int cmd, const struct semid_ds *ds)
 {
 	struct ipckit_obj *o;
@@ -2013,7 +2051,6 @@ static int sma_down(int semid, int cmd, const struct semid_ds *ds)
 	rc = ipckit__obj_lock(o);
 	if (rc == 0) {
 		if (cmd == IPC_RMID) {
-			/* differs from kernel: see ipckit__may_own's callers */
 			rc = ipckit__may_own(o->hdr);
 			if (rc == 0)
 				ipckit__obj_remove(o);
@@ -2026,7 +2063,12 @@ static int sma_down(int semid, int cmd, const struct semid_ds *ds)
 	return rc;
 }
 
-/* The kernel's ksys_semctl(). */
+/*
+ * The kernel's ksys_semctl(). differs from kernel: a caller with no access
+ * at all to a set cannot open its file, so every command on it fails with
+ * EACCES at the lookup (before SETVAL's semnum check, for one), and
+ * IPC_INFO and SEM_INFO see only the sets the caller can open.
+ */
 static int sma_ctl(int semid, int semnum, int cmd, union sma_arg arg)
 {
 	struct semid_ds ds;
