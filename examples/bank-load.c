@@ -16,13 +16,13 @@
  * usage: bank-load [-k KEYPATH] [-c CLIENTS] [-a ACCOUNTS] [-n TRANSFERS]
  *	(defaults: ".", 4 clients, 16 accounts, 2000 transfers per client)
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "bank.h"
+#include "common.h"
 
 #define MAX_CLIENTS   64 /* well within the queue's room (bank.h) */
 #define START_BALANCE 1000
@@ -91,20 +91,6 @@ static void client_run(int index, const int32_t *ids, int naccounts,
 	_exit(0);
 }
 
-static long option(const char *s, long min, long max)
-{
-	char *end;
-
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "bank-load: bad number '%s' (%ld..%ld)\n", s,
-			min, max);
-		exit(1);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	const char *keypath = ".";
@@ -121,13 +107,16 @@ int main(int argc, char **argv)
 			keypath = optarg;
 			break;
 		case 'c':
-			clients = option(optarg, 1, MAX_CLIENTS);
+			clients =
+			    option_number("bank-load", optarg, 1, MAX_CLIENTS);
 			break;
 		case 'a':
-			naccounts = option(optarg, 1, BANK_MAX_ACCOUNTS);
+			naccounts = option_number("bank-load", optarg, 1,
+						  BANK_MAX_ACCOUNTS);
 			break;
 		case 'n':
-			transfers = option(optarg, 0, 100000000);
+			transfers =
+			    option_number("bank-load", optarg, 0, 100000000);
 			break;
 		default:
 			fprintf(stderr, "usage: bank-load [-k KEYPATH] "

@@ -20,13 +20,12 @@
  * EIDRM or EINVAL and the server exits 1. A handler could not do this:
  * it could only set a flag, and a flag set just before the loop blocks in
  * msgrcv would never be seen; msgctl itself may not be called from one
- * (ipckit's takes locks).
+ * (ipckit's takes locks). The thread is struct stop_thread in common.h,
+ * which shm-server shares.
  *
  * usage: bank-server [KEYPATH]	(default ".", the file ftok names)
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 #include <string.h>
 
 #include "bank.h"
+#include "common.h"
 
 struct account {
 	bool open;
@@ -42,50 +42,17 @@ struct account {
 
 static struct account accounts[BANK_MAX_ACCOUNTS];
 static int qid;
-static sigset_t stop_signals;
-static pthread_t signal_thread;
-static bool signal_thread_started;
-static atomic_int stop_signal; /* set before the queue is removed */
+static struct stop_thread stop;
 
 /* Removes the queue unless the signal thread has. Returns 0 or -1. */
 static int queue_remove(void)
 {
 	if (msgctl(qid, IPC_RMID, NULL) == 0)
 		return 0;
-	if ((errno == EINVAL || errno == EIDRM) && atomic_load(&stop_signal))
+	if ((errno == EINVAL || errno == EIDRM) && atomic_load(&stop.signal))
 		return 0;
 	perror("msgctl IPC_RMID");
 	return -1;
-}
-
-static void *signal_run(void *arg)
-{
-	int sig;
-
-	(void)arg;
-	if (sigwait(&stop_signals, &sig) == 0) {
-		atomic_store(&stop_signal, sig);
-		queue_remove();
-	}
-	return NULL;
-}
-
-/*
- * Ends the signal thread (sigwait is a cancellation point) and waits for
- * it, so that its removal is over and no thread is left at exit. Further
- * stop signals are ignored from here on, which also drops any still
- * pending (timeout(1), for one, sends SIGTERM twice): the process is on
- * its way out and removes what is left itself.
- */
-static void signal_thread_stop(void)
-{
-	if (signal_thread_started) {
-		pthread_cancel(signal_thread);
-		pthread_join(signal_thread, NULL);
-		signal_thread_started = false;
-	}
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
 }
 
 static struct account *account_find(int32_t id)
@@ -212,15 +179,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Blocked before the queue exists, so no signal can skip removal. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	int err = pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-	if (err) {
-		errno = err;
-		perror("pthread_sigmask");
+	if (stop_signals_block(&stop) < 0)
 		return 1;
-	}
 
 	key_t key = ftok(keypath, BANK_PROJ);
 	if (key == -1) {
@@ -232,13 +192,8 @@ int main(int argc, char **argv)
 		perror("msgget");
 		return 1;
 	}
-	err = pthread_create(&signal_thread, NULL, signal_run, NULL);
-	if (err) {
-		errno = err;
-		perror("pthread_create");
+	if (stop_thread_start(&stop, queue_remove) < 0)
 		goto out_remove;
-	}
-	signal_thread_started = true;
 	printf("bank-server: queue %d (key 0x%08x) open on %s\n", qid,
 	       (unsigned)key, SYSV_BACKEND);
 	fflush(stdout);
@@ -247,7 +202,7 @@ int main(int argc, char **argv)
 		ssize_t n =
 		    msgrcv(qid, &rq, sizeof(rq.body), BANK_SERVER, MSG_NOERROR);
 		if (n < 0) {
-			if (!atomic_load(&stop_signal))
+			if (!atomic_load(&stop.signal))
 				perror("msgrcv");
 			goto out_remove;
 		}
@@ -266,19 +221,19 @@ int main(int argc, char **argv)
 		rp.body.seq = rq.body.seq;
 		rp.body.pad = 0;
 		if (msgsnd(qid, &rp, sizeof(rp.body), 0) < 0) {
-			if (!atomic_load(&stop_signal))
+			if (!atomic_load(&stop.signal))
 				perror("msgsnd");
 			goto out_remove;
 		}
 	}
 
 out_remove:
-	signal_thread_stop();
+	stop_thread_end(&stop);
 	if (queue_remove() < 0)
 		rc = 1;
-	if (atomic_load(&stop_signal)) {
+	if (atomic_load(&stop.signal)) {
 		printf("bank-server: stopped by signal %d\n",
-		       atomic_load(&stop_signal));
+		       atomic_load(&stop.signal));
 		rc = 1;
 	}
 	printf("bank-server: %lu requests served, %lu malformed\n", served,

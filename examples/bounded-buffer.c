@@ -23,14 +23,13 @@
  * usage: bounded-buffer [-p PRODUCERS] [-c CONSUMERS] [-n ITEMS]
  *	(defaults: 3 producers, 3 consumers, 10000 items per producer)
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "sysv.h"
 
 #define SLOTS	  16
@@ -111,20 +110,6 @@ static void consumer_run(uint32_t total)
 	_exit(0);
 }
 
-static long option(const char *s, long max)
-{
-	char *end;
-
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max) {
-		fprintf(stderr, "bounded-buffer: bad number '%s' (1..%ld)\n", s,
-			max);
-		exit(1);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	long producers = 3, consumers = 3, n = 10000;
@@ -133,13 +118,15 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "p:c:n:")) != -1) {
 		switch (c) {
 		case 'p':
-			producers = option(optarg, MAX_PROCS);
+			producers = option_number("bounded-buffer", optarg, 1,
+						  MAX_PROCS);
 			break;
 		case 'c':
-			consumers = option(optarg, MAX_PROCS);
+			consumers = option_number("bounded-buffer", optarg, 1,
+						  MAX_PROCS);
 			break;
 		case 'n':
-			n = option(optarg, 1000000);
+			n = option_number("bounded-buffer", optarg, 1, 1000000);
 			break;
 		default:
 			fprintf(stderr, "usage: bounded-buffer [-p PRODUCERS] "
@@ -192,24 +179,8 @@ int main(int argc, char **argv)
 		}
 		running++;
 	}
-	if (failed && semctl(semid, 0, IPC_RMID) == 0)
-		semid = -1;
-
-	while (running > 0) {
-		int status;
-		if (wait(&status) < 0) {
-			perror("wait");
-			failed = 1;
-			break;
-		}
-		running--;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			continue;
-		failed = 1;
-		/* Wake everyone still blocked: they fail with EIDRM. */
-		if (semid >= 0 && semctl(semid, 0, IPC_RMID) == 0)
-			semid = -1;
-	}
+	/* A failure removes the set: everyone still blocked gets EIDRM. */
+	failed = children_wait(running, failed, &semid);
 
 	if (!failed) {
 		uint32_t missing = 0, repeated = 0;

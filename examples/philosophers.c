@@ -19,14 +19,13 @@
  *
  * usage: philosophers [-p PHILOSOPHERS] [-m MEALS]	(defaults: 5, 2000)
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "sysv.h"
 
 #define MAX_PHILOSOPHERS 64
@@ -80,20 +79,6 @@ static void philosopher_run(int i, int n, long meals)
 	_exit(0);
 }
 
-static long option(const char *s, long min, long max)
-{
-	char *end;
-
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "philosophers: bad number '%s' (%ld..%ld)\n", s,
-			min, max);
-		exit(1);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	long n = 5, meals = 2000;
@@ -103,10 +88,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			/* One philosopher would need the same fork twice. */
-			n = option(optarg, 2, MAX_PHILOSOPHERS);
+			n = option_number("philosophers", optarg, 2,
+					  MAX_PHILOSOPHERS);
 			break;
 		case 'm':
-			meals = option(optarg, 1, 10000000);
+			meals =
+			    option_number("philosophers", optarg, 1, 10000000);
 			break;
 		default:
 			fprintf(stderr, "usage: philosophers [-p PHILOSOPHERS] "
@@ -153,23 +140,8 @@ int main(int argc, char **argv)
 			philosopher_run(i, (int)n, meals);
 		running++;
 	}
-	if (failed && semctl(semid, 0, IPC_RMID) == 0)
-		semid = -1;
-	while (running > 0) {
-		int status;
-		if (wait(&status) < 0) {
-			perror("wait");
-			failed = 1;
-			break;
-		}
-		running--;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			continue;
-		failed = 1;
-		/* Wake everyone still waiting for forks: EIDRM. */
-		if (semid >= 0 && semctl(semid, 0, IPC_RMID) == 0)
-			semid = -1;
-	}
+	/* A failure removes the set: everyone waiting for forks gets EIDRM. */
+	failed = children_wait(running, failed, &semid);
 
 	if (!failed) {
 		long eaten = 0;

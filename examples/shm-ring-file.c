@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "sysv.h"
 
 #define NSLOTS 8
@@ -274,23 +274,8 @@ int main(int argc, char **argv)
 		}
 		running++;
 	}
-	if (failed && semctl(semid, 0, IPC_RMID) == 0)
-		semid = -1;
-	while (running > 0) {
-		int status;
-		if (wait(&status) < 0) {
-			perror("wait");
-			failed = 1;
-			break;
-		}
-		running--;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			continue;
-		failed = 1;
-		/* The other side may wait for ever: wake it with EIDRM. */
-		if (semid >= 0 && semctl(semid, 0, IPC_RMID) == 0)
-			semid = -1;
-	}
+	/* A failure removes the set: the other side, if blocked, gets EIDRM. */
+	failed = children_wait(running, failed, &semid);
 
 	if (!failed) {
 		uint64_t out_sum, out_bytes;

@@ -16,21 +16,20 @@
  * which notes the signal and removes the semaphore set: the main thread's
  * semop then fails with EIDRM (or EINVAL), and it detaches and removes
  * the segment. A handler could only set a flag, which the main thread
- * would miss if it came just before semop blocked.
+ * would miss if it came just before semop blocked. The thread is struct
+ * stop_thread in common.h, which bank-server shares.
  *
  * usage: shm-server [KEYPATH]	(default ".", the file ftok names)
  *
  * KEYPATH and the values below must match shm-client.c.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "sysv.h"
 
 #define SHM_PROJ  'S'
@@ -39,50 +38,17 @@
 #define SEM_FULL  1
 
 static int semid;
-static sigset_t stop_signals;
-static pthread_t signal_thread;
-static bool signal_thread_started;
-static atomic_int stop_signal; /* set before the set is removed */
+static struct stop_thread stop;
 
 /* Removes the semaphore set unless the signal thread has: 0 or -1. */
 static int sems_remove(void)
 {
 	if (semctl(semid, 0, IPC_RMID) == 0)
 		return 0;
-	if ((errno == EINVAL || errno == EIDRM) && atomic_load(&stop_signal))
+	if ((errno == EINVAL || errno == EIDRM) && atomic_load(&stop.signal))
 		return 0;
 	perror("semctl IPC_RMID");
 	return -1;
-}
-
-static void *signal_run(void *arg)
-{
-	int sig;
-
-	(void)arg;
-	if (sigwait(&stop_signals, &sig) == 0) {
-		atomic_store(&stop_signal, sig);
-		sems_remove();
-	}
-	return NULL;
-}
-
-/*
- * Ends the signal thread (sigwait is a cancellation point) and waits for
- * it, so that its removal is over and no thread is left at exit. Further
- * stop signals are ignored from here on, which also drops any still
- * pending (timeout(1), for one, sends SIGTERM twice): the process is on
- * its way out and removes what is left itself.
- */
-static void signal_thread_stop(void)
-{
-	if (signal_thread_started) {
-		pthread_cancel(signal_thread);
-		pthread_join(signal_thread, NULL);
-		signal_thread_started = false;
-	}
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
 }
 
 static int sem_change(unsigned short num, short op)
@@ -102,15 +68,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Blocked before any object exists, so none escapes removal. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	int err = pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-	if (err) {
-		errno = err;
-		perror("pthread_sigmask");
+	if (stop_signals_block(&stop) < 0)
 		return 1;
-	}
 
 	key_t key = ftok(keypath, SHM_PROJ);
 	if (key == -1) {
@@ -137,13 +96,8 @@ int main(int argc, char **argv)
 		perror("shmat");
 		goto out_rmsem;
 	}
-	err = pthread_create(&signal_thread, NULL, signal_run, NULL);
-	if (err) {
-		errno = err;
-		perror("pthread_create");
+	if (stop_thread_start(&stop, sems_remove) < 0)
 		goto out_detach;
-	}
-	signal_thread_started = true;
 
 	printf("shm-server: segment %d (key 0x%08x) ready on %s\n", shmid,
 	       (unsigned)key, SYSV_BACKEND);
@@ -151,7 +105,7 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		if (sem_change(SEM_FULL, -1) < 0) {
-			if (!atomic_load(&stop_signal))
+			if (!atomic_load(&stop.signal))
 				perror("semop");
 			goto out_detach;
 		}
@@ -161,7 +115,7 @@ int main(int argc, char **argv)
 			break;
 		printf("shm-server: client says: %s\n", mem);
 		if (sem_change(SEM_EMPTY, 1) < 0) {
-			if (!atomic_load(&stop_signal))
+			if (!atomic_load(&stop.signal))
 				perror("semop");
 			goto out_detach;
 		}
@@ -177,7 +131,7 @@ int main(int argc, char **argv)
 	rc = 0;
 
 out_detach:
-	signal_thread_stop();
+	stop_thread_end(&stop);
 	if (shmdt(mem) < 0) {
 		perror("shmdt");
 		rc = 1;
@@ -190,9 +144,9 @@ out_rmshm:
 		perror("shmctl IPC_RMID");
 		rc = 1;
 	}
-	if (atomic_load(&stop_signal)) {
+	if (atomic_load(&stop.signal)) {
 		printf("shm-server: stopped by signal %d\n",
-		       atomic_load(&stop_signal));
+		       atomic_load(&stop.signal));
 		rc = 1;
 	}
 	if (rc == 0)
