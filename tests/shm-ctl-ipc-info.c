@@ -4,7 +4,7 @@
  * shmmin 1; shmseg as the kernel reports it) and returns the highest index
  * in use, which is at least our segment's. It needs no permission.
  */
-#include "helpers.h"
+#include "shm-common.h"
 
 #include <grp.h>
 #include <sys/stat.h>
@@ -21,32 +21,6 @@ static void become(uid_t uid, gid_t gid)
 	    setresuid(uid, uid, uid) < 0)
 		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
 		       (int)gid, strerror(errno));
-}
-
-/*
- * The SHM_STAT index of segment `id`: walks every index up to the highest
- * in use (what SHM_INFO returns) and requires exactly one to answer with
- * `id`. Indexes of other segments may answer, unused ones give EINVAL.
- */
-static int index_of(int id)
-{
-	struct shm_info info;
-	struct shmid_ds ds;
-	int found = -1;
-	int max = T_OK(B->shmctl(0, SHM_INFO, (struct shmid_ds *)&info));
-
-	for (int i = 0; i <= max; i++) {
-		errno = 0;
-		int r = B->shmctl(i, SHM_STAT, &ds);
-		if (r < 0 && errno != EINVAL && errno != EACCES)
-			t_fail(__FILE__, __LINE__, "SHM_STAT %d: %s", i,
-			       strerror(errno));
-		if (r == id) {
-			T_EQ(found, -1);
-			found = i;
-		}
-	}
-	return found;
 }
 
 static unsigned long long read_proc(const char *path)

@@ -5,33 +5,7 @@
  * IPC_STAT gives; a removed segment is no longer found. Index numbers
  * themselves differ between back ends and are not checked.
  */
-#include "helpers.h"
-
-/*
- * The SHM_STAT index of segment `id`: walks every index up to the highest
- * in use (what SHM_INFO returns) and requires exactly one to answer with
- * `id`. Indexes of other segments may answer, unused ones give EINVAL.
- */
-static int index_of(int id)
-{
-	struct shm_info info;
-	struct shmid_ds ds;
-	int found = -1;
-	int max = T_OK(B->shmctl(0, SHM_INFO, (struct shmid_ds *)&info));
-
-	for (int i = 0; i <= max; i++) {
-		errno = 0;
-		int r = B->shmctl(i, SHM_STAT, &ds);
-		if (r < 0 && errno != EINVAL && errno != EACCES)
-			t_fail(__FILE__, __LINE__, "SHM_STAT %d: %s", i,
-			       strerror(errno));
-		if (r == id) {
-			T_EQ(found, -1);
-			found = i;
-		}
-	}
-	return found;
-}
+#include "shm-common.h"
 
 int main(int argc, char **argv)
 {
