@@ -2,21 +2,9 @@
  * sem-semctl-setall-wakes.c - SETALL wakes every waiter whose whole
  * operation the new values let through, and no other.
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <sys/wait.h>
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
 
 static void setall(int id, unsigned short a, unsigned short b, unsigned short c)
 {
@@ -33,8 +21,8 @@ int main(int argc, char **argv)
 
 	struct sembuf pair[] = {{0, -1, 0}, {1, -1, 0}};
 	struct sembuf zero = {2, 0, 0};
-	pid_t p1 = start(id, pair, 2);
-	pid_t p2 = start(id, &zero, 1);
+	pid_t p1 = waiter_start(id, pair, 2);
+	pid_t p2 = waiter_start(id, &zero, 1);
 
 	setall(id, 1, 0, 2);
 	T_EQ(B->semctl(id, 1, GETNCNT), 1);

@@ -3,19 +3,7 @@
  * its new value lets through, decrements and zero-waits alike, and no
  * other.
  */
-#include "helpers.h"
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
+#include "sem-common.h"
 
 static void setval(int id, int num, int v)
 {
@@ -29,7 +17,7 @@ int main(int argc, char **argv)
 	int id = T_OK(B->semget(IPC_PRIVATE, 2, 0600));
 
 	struct sembuf two = {0, -2, 0};
-	pid_t p = start(id, &two, 1);
+	pid_t p = waiter_start(id, &two, 1);
 	setval(id, 0, 1);
 	T_EQ(B->semctl(id, 0, GETNCNT), 1);
 	T_EQ(B->semctl(id, 0, GETVAL), 1);
@@ -39,8 +27,8 @@ int main(int argc, char **argv)
 
 	setval(id, 1, 3);
 	struct sembuf zero = {1, 0, 0};
-	pid_t z1 = start(id, &zero, 1);
-	pid_t z2 = start(id, &zero, 1);
+	pid_t z1 = waiter_start(id, &zero, 1);
+	pid_t z2 = waiter_start(id, &zero, 1);
 	setval(id, 1, 1);
 	T_EQ(B->semctl(id, 1, GETZCNT), 2);
 	setval(id, 1, 0);
@@ -51,7 +39,7 @@ int main(int argc, char **argv)
 	/* A waiter needing both semaphores. */
 	setval(id, 1, 1);
 	struct sembuf both[] = {{0, -1, 0}, {1, 0, 0}};
-	p = start(id, both, 2);
+	p = waiter_start(id, both, 2);
 	setval(id, 0, 1);
 	T_EQ(B->semctl(id, 1, GETZCNT), 1);
 	setval(id, 1, 0);

@@ -3,21 +3,9 @@
  * and no longer counts in GETNCNT or GETZCNT; a live waiter queued behind
  * it gets the value.
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <signal.h>
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
 
 int main(int argc, char **argv)
 {
@@ -27,9 +15,9 @@ int main(int argc, char **argv)
 	T_OK(B->semctl(id, 1, SETVAL, arg));
 
 	struct sembuf down = {0, -1, 0}, zero = {1, 0, 0};
-	pid_t dead_down = start(id, &down, 1);
-	pid_t dead_zero = start(id, &zero, 1);
-	pid_t live = start(id, &down, 1);
+	pid_t dead_down = waiter_start(id, &down, 1);
+	pid_t dead_zero = waiter_start(id, &zero, 1);
+	pid_t live = waiter_start(id, &down, 1);
 	T_EQ(B->semctl(id, 0, GETNCNT), 2);
 	T_EQ(B->semctl(id, 1, GETZCNT), 1);
 

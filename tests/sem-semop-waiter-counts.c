@@ -4,19 +4,7 @@
  * order against the current values), as the kernel does: a waiter for
  * {0: -1, 1: -1} counts on 0 until 0 can be taken, then on 1.
  */
-#include "helpers.h"
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
+#include "sem-common.h"
 
 static void expect(int id, const int *ncnt, const int *zcnt)
 {
@@ -48,9 +36,9 @@ int main(int argc, char **argv)
 	struct sembuf w2[] = {{1, 0, 0}, {2, -1, 0}};
 	/* Blocks on the zero-wait first. */
 	struct sembuf w3[] = {{3, 0, 0}, {0, -1, 0}};
-	pid_t p1 = start(id, w1, 2);
-	pid_t p2 = start(id, w2, 2);
-	pid_t p3 = start(id, w3, 2);
+	pid_t p1 = waiter_start(id, w1, 2);
+	pid_t p2 = waiter_start(id, w2, 2);
+	pid_t p3 = waiter_start(id, w3, 2);
 	expect(id, (int[]){1, 0, 1, 0}, (int[]){0, 0, 0, 1});
 
 	give(id, 0, 1);

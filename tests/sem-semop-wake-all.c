@@ -4,21 +4,9 @@
  * that still cannot stays blocked. sempid names the waiter for the
  * semaphores its completed operation touched.
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <sys/wait.h>
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
 
 int main(int argc, char **argv)
 {
@@ -31,10 +19,10 @@ int main(int argc, char **argv)
 	struct sembuf w2[] = {{1, -1, 0}, {2, -1, 0}};
 	struct sembuf w3[] = {{4, 0, 0}};
 	struct sembuf w4[] = {{3, -1, 0}};
-	pid_t p1 = start(id, w1, 2);
-	pid_t p2 = start(id, w2, 2);
-	pid_t p3 = start(id, w3, 1);
-	pid_t p4 = start(id, w4, 1);
+	pid_t p1 = waiter_start(id, w1, 2);
+	pid_t p2 = waiter_start(id, w2, 2);
+	pid_t p3 = waiter_start(id, w3, 1);
+	pid_t p4 = waiter_start(id, w4, 1);
 
 	/* Each waiter counts once, on the operation that blocks it. */
 	T_EQ(B->semctl(id, 0, GETNCNT), 1);

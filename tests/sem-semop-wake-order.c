@@ -4,19 +4,7 @@
  * for {0: -1, 1: 0} and B for {1: -1}; one call gives {0: +1, 1: +1}, and
  * only B's taking semaphore 1 back to zero lets A through.
  */
-#include "helpers.h"
-
-static pid_t start(int id, struct sembuf *ops, size_t n)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, ops, n, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
+#include "sem-common.h"
 
 static void round_trip(int id, bool a_first)
 {
@@ -24,11 +12,11 @@ static void round_trip(int id, bool a_first)
 	struct sembuf b[] = {{1, -1, 0}};
 	pid_t pa, pb;
 	if (a_first) {
-		pa = start(id, a, 2);
-		pb = start(id, b, 1);
+		pa = waiter_start(id, a, 2);
+		pb = waiter_start(id, b, 1);
 	} else {
-		pb = start(id, b, 1);
-		pa = start(id, a, 2);
+		pb = waiter_start(id, b, 1);
+		pa = waiter_start(id, a, 2);
 	}
 	T_EQ(B->semctl(id, 0, GETNCNT), 1);
 	T_EQ(B->semctl(id, 1, GETNCNT), 1);
