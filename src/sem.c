@@ -26,11 +26,15 @@
  *
  * Undo: one record per process (pid and start time) per set, in the file.
  * Applied when the process ends: by the library's destructor at exit() and
- * return from main, and for every other death (_exit, SIGKILL, exec into a
- * program without ipckit) by whoever next finds the owner dead: a caller
- * about to block or fail with EAGAIN, a waiter checking every SMA_SLICE_MS
- * while another process holds an undo record, GETVAL, GETALL, GETNCNT,
- * GETZCNT, GETPID, IPC_STAT, SEM_STAT, semget opening the set, ipckit_gc.
+ * return from main (for the sets this program image used with SEM_UNDO),
+ * and for every other end (_exit, SIGKILL, records made before an exec)
+ * by whoever next finds the owner dead: a caller about to block or fail
+ * with EAGAIN, a waiter checking every SMA_SLICE_MS while another process
+ * holds an undo record, GETVAL, GETALL, GETNCNT, GETZCNT, GETPID,
+ * IPC_STAT, SEM_STAT, semget opening the set, ipckit_gc. differs from
+ * kernel: a semop that succeeds without waiting does not look for the
+ * dead, so it may run before a dead holder's adjustments are applied
+ * (they are then applied to the new value, clamped).
  *
  * Crash safety: see "The journal" below.
  */
