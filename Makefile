@@ -89,8 +89,16 @@ endif
 TESTS :=
 include $(sort $(wildcard tests/*.mk))
 TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
-TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh)) \
+TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh tests/*.sh)) \
 	bench/verify_test.sh examples/run_test.sh
+
+# The preload library as LD_PRELOAD takes it, for tests/run --preload and
+# the tests/preload-*.sh scripts. Under the sanitizers their runtime must
+# come first in the initial library list, before the instrumented library.
+PRELOAD := $(abspath $(BUILD))/libipckit-preload.so
+ifeq ($(SAN),1)
+PRELOAD := $(shell $(CC) -print-file-name=libasan.so) $(PRELOAD)
+endif
 
 # Examples (examples/README.md): each builds plain, on the kernel's System V
 # calls (NAME), and, when it uses System V IPC, with -DUSE_IPCKIT against
@@ -116,15 +124,19 @@ EXAMPLE_HDRS := examples/sysv.h examples/bank.h include/ipckit.h
 
 .PHONY: all lib examples test sanitize bench demo install clean format
 all: lib $(BUILD)/ipckit examples
-lib: $(BUILD)/libipckit.a $(BUILD)/libipckit.so
+lib: $(BUILD)/libipckit.a $(BUILD)/libipckit.so $(BUILD)/libipckit-preload.so
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# initial-exec TLS: the shared libraries' thread-locals are a few dozen
+# bytes, well inside glibc's static TLS surplus, and __tls_get_addr on every
+# access would cost the preload library a tenth of a round trip.
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -ftls-model=initial-exec -MMD -MP \
+		-c -o $@ $<
 
 $(BUILD)/libipckit.a: $(LIB_OBJS)
 	rm -f $@
@@ -132,6 +144,21 @@ $(BUILD)/libipckit.a: $(LIB_OBJS)
 
 $(BUILD)/libipckit.so: $(LIB_PIC)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libipckit.so.0 -o $@ $^ $(LDLIBS)
+
+# The preload library (docs/PRELOAD.md): the library and src/preload.c,
+# exporting only the names src/preload.map lists. --wrap=syscall routes the
+# library's syscall() through preload.c, which marks futex waits for its
+# re-entry guard.
+$(BUILD)/libipckit-preload.so: $(LIB_PIC) $(BUILD)/pic/src/preload.o \
+		src/preload.map
+	$(CC) $(LDFLAGS) -shared -Wl,--version-script=src/preload.map \
+		-Wl,--wrap=syscall -o $@ $(LIB_PIC) $(BUILD)/pic/src/preload.o \
+		$(LDLIBS)
+
+# A library that preload-deepbind and preload-dlopen-origin dlopen.
+$(BUILD)/tests/preload-deepbind-lib.so: tests/preload-deepbind-lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS)
 
 # Tests link the static library, so they run from the tree as they are.
 $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/helpers.o $(BUILD)/libipckit.a
@@ -158,7 +185,14 @@ $(BUILD)/ipckit: $(wildcard tools/ipckit/*.c tools/ipckit/*.h) $(BENCH_OBJS) \
 		$(sort $(wildcard tools/ipckit/*.c)) $(BENCH_OBJS) \
 		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS) $(BENCH_LDLIBS)
 
-bench: $(BUILD)/ipckit
+# Kernel, ipckit_ calls and the preload library side by side (issue 6).
+$(BUILD)/bench/preload-ratio: bench/preload-ratio.c $(BUILD)/libipckit.a \
+		$(BUILD)/libipckit-preload.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libipckit.a \
+		$(LDFLAGS) $(LDLIBS)
+
+bench: $(BUILD)/ipckit $(BUILD)/bench/preload-ratio
 	$(BUILD)/ipckit bench
 
 demo: all
@@ -175,8 +209,10 @@ $(BUILD)/examples/%: examples/%.c $(EXAMPLE_HDRS)
 
 examples: $(EXAMPLE_BINS)
 
-test: all $(TEST_BINS) $(BUILD)/ipckit-bench
-	IPCKIT_BIN=$(abspath $(BUILD)) tests/run $(TEST_BINS) $(TEST_SCRIPTS)
+test: all $(TEST_BINS) $(BUILD)/ipckit-bench \
+		$(BUILD)/tests/preload-deepbind-lib.so
+	IPCKIT_BIN=$(abspath $(BUILD)) IPCKIT_PRELOAD="$(PRELOAD)" \
+		tests/run --preload "$(PRELOAD)" $(TEST_BINS) $(TEST_SCRIPTS)
 
 sanitize:
 	$(MAKE) BUILD=build/san SAN=1 test
@@ -191,6 +227,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/lib/libipckit.so.$(VERSION)
 	ln -sf libipckit.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libipckit.so.0
 	ln -sf libipckit.so.0 $(DESTDIR)$(PREFIX)/lib/libipckit.so
+	install -m 755 $(BUILD)/libipckit-preload.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/ipckit $(DESTDIR)$(PREFIX)/bin/
 	[ ! -f docs/ipckit.1 ] || \
 		install -m 644 docs/ipckit.1 $(DESTDIR)$(PREFIX)/share/man/man1/

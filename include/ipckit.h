@@ -10,8 +10,10 @@
  * declaration says so and docs/DESIGN.md lists it.
  *
  * Conventions for every call below:
- * - On failure the call returns -1 (shmat: (void *)-1) and sets errno; on
- *   success errno is left untouched.
+ * - On failure the call returns -1 (shmat: (void *)-1) and sets errno. On
+ *   success errno may have changed, as POSIX allows (the library makes
+ *   system calls that fail on the way); the preload library restores it,
+ *   as programs written for the kernel's wrappers may expect.
  * - Objects live as files in a namespace directory: $IPCKIT_DIR if set when
  *   the process first uses ipckit, else /dev/shm/ipckit. Processes share
  *   objects exactly when they share the directory.

@@ -586,7 +586,7 @@ int ipckit__inspect_slot(unsigned kind, int slot, struct ipckit_snap *out)
 	const struct ipckit_kind_ops *ops = ipckit__kind(kind);
 	if (!ops || slot < 0 || slot >= IPCKIT_SLOTS)
 		return -EINVAL;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof(*out));
@@ -656,7 +656,7 @@ int ipckit__inspect_slots(unsigned kind, int **slots)
 	const struct ipckit_kind_ops *ops = ipckit__kind(kind);
 	if (!ops)
 		return -EINVAL;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	int fd = openat(ns->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

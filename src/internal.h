@@ -140,6 +140,11 @@ struct ipckit_ns {
 
 /* The namespace of this process, made and checked on first use. */
 IPCKIT_HIDDEN int ipckit__ns(const struct ipckit_ns **out);
+/*
+ * The same, with dirfd checked to still name the directory (reopened if a
+ * program closed it): for every use of dirfd. Costs an fstat.
+ */
+IPCKIT_HIDDEN int ipckit__ns_checked(const struct ipckit_ns **out);
 
 /* ---- obj.c: objects, keys, ids, permissions ------------------------------ */
 

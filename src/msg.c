@@ -698,8 +698,21 @@ static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
 	}
 	for (;;) {
 		int rc = ipckit__futex_wait(&w->w_state, MSQ_W_SLEEPING, until);
-		if (atomic_load_explicit(&w->w_state, memory_order_acquire) !=
-		    MSQ_W_SLEEPING)
+		uint32_t st = atomic_load_explicit(&w->w_state,
+						   memory_order_acquire);
+		/*
+		 * The kernel runs a signal handler after the call has failed
+		 * with EINTR: whatever the handler does to the queue (remove
+		 * it, say) comes too late to change that. Only a message
+		 * already handed to us wins over the signal, as there.
+		 */
+		if (rc == -EINTR && st != MSQ_W_GOT) {
+			expected = MSQ_W_SLEEPING;
+			atomic_compare_exchange_strong(&w->w_state, &expected,
+						       MSQ_W_WAITING);
+			return -EINTR;
+		}
+		if (st != MSQ_W_SLEEPING)
 			return 0;
 		if (rc == 0)
 			continue; /* spurious: the state has not moved */
@@ -831,17 +844,16 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 		if (rc == -EINTR || rc == -ETIMEDOUT) {
 			int lrc = ipckit__obj_lock(o);
 			if (lrc < 0) {
-				rc = lrc;
+				if (rc != -EINTR)
+					rc = lrc;
 				break;
 			}
 			uint32_t s = waiter_settle(&q.w[wi]);
 			int err = q.w[wi].w_err;
 			waiter_del(&q, (uint32_t)wi);
 			ipckit__obj_unlock(o);
-			if (s == MSQ_W_FAILED)
-				rc = err;
-			else if (rc == -ETIMEDOUT)
-				rc = -EAGAIN;
+			if (rc == -ETIMEDOUT)
+				rc = s == MSQ_W_FAILED ? err : -EAGAIN;
 			break;
 		}
 		if (atomic_load(&q.w[wi].w_state) == MSQ_W_FAILED) {
@@ -1091,16 +1103,19 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			 atomic_load(&w->w_state) == MSQ_W_WAITING);
 
 		n = ipckit__obj_lock(o);
-		if (n < 0)
+		if (n < 0) {
+			if (wrc == -EINTR)
+				n = -EINTR;
 			break;
+		}
 		uint32_t s = waiter_settle(w);
 		if (s == MSQ_W_GOT)
 			n = msq_take_claimed(&q, (uint32_t)wi, msgp, msgsz,
 					     &self);
-		else if (s == MSQ_W_FAILED)
-			n = w->w_err < 0 ? w->w_err : -EIDRM;
 		else if (wrc == -EINTR)
 			n = -EINTR;
+		else if (s == MSQ_W_FAILED)
+			n = w->w_err < 0 ? w->w_err : -EIDRM;
 		else if (wrc == -ETIMEDOUT)
 			n = -ENOMSG;
 		else if (wrc < 0)

@@ -32,6 +32,10 @@
 static struct ipckit_ns the_ns;
 static int ns_err;
 static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
+/* The directory the_ns.dirfd must name; reopening is serialized. */
+static dev_t ns_dev;
+static ino_t ns_ino;
+static pthread_mutex_t ns_reopen = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t read_proc_u64(const char *path, uint64_t dflt)
 {
@@ -207,6 +211,8 @@ static void ns_init(void)
 	}
 	struct stat st;
 	fstat(the_ns.dirfd, &st);
+	ns_dev = st.st_dev;
+	ns_ino = st.st_ino;
 	read_kernel_limits(&the_ns.lim);
 	read_config(the_ns.dirfd, st.st_uid, &the_ns.lim);
 }
@@ -218,6 +224,42 @@ int ipckit__ns(const struct ipckit_ns **out)
 		return ns_err;
 	*out = &the_ns;
 	return 0;
+}
+
+static bool dirfd_is_ours(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_dev == ns_dev && st.st_ino == ns_ino;
+}
+
+/*
+ * Daemons close every descriptor they did not open themselves, ours too,
+ * and the number may then be reused for something else: a stale dirfd
+ * would make our unlinks land in another directory. So the paths that use
+ * the directory check it names the same directory first (one fstat) and
+ * reopen it, with the same safety checks, when it does not. The old number
+ * is never closed: it may belong to the program now.
+ */
+int ipckit__ns_checked(const struct ipckit_ns **out)
+{
+	int rc = ipckit__ns(out);
+	if (rc < 0 || dirfd_is_ours(the_ns.dirfd))
+		return rc;
+	pthread_mutex_lock(&ns_reopen);
+	if (!dirfd_is_ours(the_ns.dirfd)) {
+		int fd;
+		rc = open_dir(the_ns.path, &fd);
+		if (rc == 0) {
+			struct stat st;
+			fstat(fd, &st);
+			ns_dev = st.st_dev;
+			ns_ino = st.st_ino;
+			the_ns.dirfd = fd;
+		}
+	}
+	pthread_mutex_unlock(&ns_reopen);
+	return rc;
 }
 
 IPCKIT_EXPORT const char *ipckit_dir(void)

@@ -235,7 +235,7 @@ static int map_fd(int fd, unsigned kind, struct ipckit_obj **out)
 static int open_name(unsigned kind, const char *name, struct ipckit_obj **out)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	int fd = openat(ns->dirfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
@@ -268,7 +268,7 @@ static void remove_stillborn(struct ipckit_obj *o, const char *name)
 	    atomic_load(&o->hdr->h_state) == IPCKIT_STATE_INIT) {
 		const struct ipckit_ns *ns;
 		atomic_store(&o->hdr->h_removed, 1);
-		if (ipckit__ns(&ns) == 0)
+		if (ipckit__ns_checked(&ns) == 0)
 			unlinkat(ns->dirfd, name, 0);
 	}
 	ipckit__unlock(o->hdr->h_lock);
@@ -324,7 +324,7 @@ static int ids_get(unsigned kind, struct ipckit_ids **out)
 		return 0;
 	}
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&ids_mutex);
@@ -474,7 +474,7 @@ static int build_object(unsigned kind, key_t key, int flg, uint64_t arg,
 {
 	const struct ipckit_ns *ns;
 	const struct ipckit_kind_ops *ops = ipckit__kind(kind);
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	snprintf(b->tmp, sizeof(b->tmp), ".tmp.%s.%d.%u", ops->name,
@@ -551,7 +551,7 @@ out_unlink:
 static void build_discard(struct build *b)
 {
 	const struct ipckit_ns *ns;
-	if (ipckit__ns(&ns) == 0)
+	if (ipckit__ns_checked(&ns) == 0)
 		unlinkat(ns->dirfd, b->tmp, 0);
 	close(b->fd);
 	obj_free(b->o);
@@ -567,7 +567,7 @@ static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
 {
 	const struct ipckit_ns *ns;
 	struct ipckit_ids *ids = NULL;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc == 0)
 		rc = ids_get(kind, &ids);
 	if (rc < 0)
@@ -623,7 +623,7 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 		uint64_t units, uint64_t units_max)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	pthread_once(&creds_once, creds_init);
@@ -870,7 +870,7 @@ int ipckit__obj_set(struct ipckit_obj *o, const struct ipc_perm *perm)
 	h->h_ctime = ipckit__now();
 	/* The file system keeps backing the permission check. */
 	const struct ipckit_ns *ns;
-	if (ipckit__ns(&ns) == 0 && o->slot >= 0) {
+	if (ipckit__ns_checked(&ns) == 0 && o->slot >= 0) {
 		char name[48];
 		struct stat st;
 		slot_name(name, sizeof(name), o->kind, o->slot);
@@ -884,7 +884,7 @@ int ipckit__obj_set(struct ipckit_obj *o, const struct ipc_perm *perm)
 void ipckit__obj_unlink_key(struct ipckit_obj *o)
 {
 	const struct ipckit_ns *ns;
-	if (o->hdr->h_key == IPC_PRIVATE || ipckit__ns(&ns) < 0)
+	if (o->hdr->h_key == IPC_PRIVATE || ipckit__ns_checked(&ns) < 0)
 		return;
 	char name[48];
 	key_name(name, sizeof(name), o->kind, o->hdr->h_key);
@@ -900,7 +900,7 @@ void ipckit__obj_remove(struct ipckit_obj *o)
 	const struct ipckit_ns *ns;
 	ipckit__obj_unlink_key(o);
 	atomic_store(&o->hdr->h_removed, 1);
-	if (o->slot >= 0 && ipckit__ns(&ns) == 0) {
+	if (o->slot >= 0 && ipckit__ns_checked(&ns) == 0) {
 		char name[48];
 		slot_name(name, sizeof(name), o->kind, o->slot);
 		/*
@@ -919,7 +919,7 @@ int ipckit__obj_scan(unsigned kind, int *max_slot, int *count,
 		     uint64_t *units)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	int fd = openat(ns->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -967,7 +967,7 @@ int ipckit__obj_scan(unsigned kind, int *max_slot, int *count,
 int ipckit__obj_open_fd(struct ipckit_obj *o, int flags)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	if (o->slot < 0)

@@ -87,7 +87,7 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 		     bool dry_run)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	int fd = openat(ns->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

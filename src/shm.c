@@ -1008,7 +1008,7 @@ static bool shmall_binds(const struct ipckit_ns *ns, uint64_t units)
 static int seg_get(key_t key, size_t size, int shmflg)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc < 0)
 		return rc;
 	uint64_t page = page_bytes();
@@ -1247,7 +1247,7 @@ static int shm_ipc_info(struct shmid_ds *buf)
 {
 	const struct ipckit_ns *ns;
 	int max;
-	int rc = ipckit__ns(&ns);
+	int rc = ipckit__ns_checked(&ns);
 	if (rc == 0)
 		rc = ipckit__obj_scan(IPCKIT_KIND_SHM, &max, NULL, NULL);
 	if (rc < 0)

@@ -8,6 +8,7 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 
 const struct t_backend *B;
+bool t_kernel_serves;
 char t_dir[256];
 
 static pid_t t_owner;		/* the process that ran t_init */
@@ -204,6 +206,12 @@ void t_init(int argc, char **argv, int backends)
 		t_fail(__FILE__, __LINE__, "unknown back end '%s'", want);
 	if (!(backends & (B->is_kernel ? T_KERNEL : T_IPCKIT)))
 		t_skip("test does not run on the %s back end", B->name);
+	/* Under LD_PRELOAD the libc names resolve into the preload library. */
+	Dl_info where;
+	void *sym = dlsym(RTLD_DEFAULT, "msgget");
+	t_kernel_serves = B->is_kernel &&
+			  !(sym && dladdr(sym, &where) && where.dli_fname &&
+			    strstr(where.dli_fname, "ipckit"));
 
 	t_owner = getpid();
 	t_key_base = ((unsigned)getpid() * 2654435761u) ^

@@ -72,6 +72,13 @@ struct t_backend {
 /* The back end this run uses; set by t_init. */
 extern const struct t_backend *B;
 
+/*
+ * True when the kernel itself serves the calls: the kernel back end, and no
+ * preload library has taken the libc names. Tests gate ipckit's documented
+ * differences from the kernel (docs/DESIGN.md) on this, not on B->is_kernel.
+ */
+extern bool t_kernel_serves;
+
 /* The test's private namespace directory (also exported as IPCKIT_DIR). */
 extern char t_dir[];
 

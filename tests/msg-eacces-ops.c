@@ -58,7 +58,7 @@ static void always_allowed(bool can_open)
 {
 	struct msqid_ds ds;
 	struct msginfo info;
-	if (!B->is_kernel && !can_open) {
+	if (!t_kernel_serves && !can_open) {
 		T_FAIL_ERRNO(B->msgctl(idx, MSG_STAT_ANY, &ds), EACCES);
 	} else {
 		T_EQ(T_OK(B->msgctl(idx, MSG_STAT_ANY, &ds)), id);

@@ -74,7 +74,7 @@ static void set_owner(uid_t uid, gid_t gid, mode_t mode)
  */
 static void other_none(void)
 {
-	if (B->is_kernel) {
+	if (t_kernel_serves) {
 		T_EQ(T_OK(B->msgget(key, 0)), id);
 		T_EQ(T_OK(B->msgget(key, IPC_CREAT)), id);
 	} else {
@@ -107,7 +107,7 @@ static void other_read(void)
 static void group_none(void)
 {
 	/* differs from kernel: as in other_none. */
-	if (B->is_kernel)
+	if (t_kernel_serves)
 		T_EQ(T_OK(B->msgget(key, 0)), id);
 	else
 		T_FAIL_ERRNO(B->msgget(key, 0), EACCES);

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		 * caller with no access cannot open an ipckit set's file, not
 		 * even for SEM_STAT_ANY.
 		 */
-		if (B->is_kernel) {
+		if (t_kernel_serves) {
 			T_EQ(walk(SEM_STAT_ANY, id, &denied), 1);
 			T_EQ(denied, 0);
 		} else {

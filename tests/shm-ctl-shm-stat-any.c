@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		 * caller with no access cannot open an ipckit segment's file,
 		 * not even for SHM_STAT_ANY.
 		 */
-		if (!B->is_kernel) {
+		if (!t_kernel_serves) {
 			T_FAIL_ERRNO(B->shmctl(idx, SHM_STAT_ANY, &ds),
 				     EACCES);
 			_exit(0);

@@ -68,7 +68,7 @@ static void check_all(bool as_group, const int *ids)
 			 */
 			int bits = as_group ? cases[i].mode & 0060
 					    : cases[i].mode & 0006;
-			if (!B->is_kernel && asks[j] == 0)
+			if (!t_kernel_serves && asks[j] == 0)
 				want = bits != 0;
 			if (can_open(t_key(i), asks[j], ids[i]) == want)
 				continue;
