@@ -176,6 +176,16 @@ struct timespec t_ms(long ms);
 /* Installs `handler` for `sig` with the given sa_flags (e.g. SA_RESTART). */
 void t_signal(int sig, void (*handler)(int), int flags);
 
+/* True in a build with AddressSanitizer (make sanitize). */
+static inline bool t_under_asan(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* Scales a time limit by IPCKIT_TEST_TIMEOUT_MULT (default 1). */
 double t_time_mult(void);
 

@@ -17,7 +17,9 @@ int main(int argc, char **argv)
 		long t;
 		switch (rnd(4)) {
 		case 0:
-			t = rnd_type() + 100; /* mostly absent */
+			t = rnd_type();
+			/* Mostly absent; the top types wrap below LONG_MAX. */
+			t = t > LONG_MAX - 100 ? t - 100 : t + 100;
 			break;
 		case 1:
 			t = q[qn - 1].type; /* the last of its type */

@@ -45,10 +45,20 @@ int main(int argc, char **argv)
 
 	m.mtype = 1;
 	T_FAIL_ERRNO(B->msgsnd(id, &m, msgmax + 1, 0), EINVAL);
-	T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)-1, 0), EINVAL);
-	T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)LONG_MAX + 1, 0), EINVAL);
-	T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)-msgmax, IPC_NOWAIT), EINVAL);
-	T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)INT_MAX + 1, 0), EINVAL);
+	/*
+	 * AddressSanitizer's msgsnd interceptor checks the whole buffer
+	 * before the kernel sees the size, so under it these huge sizes go
+	 * only to ipckit.
+	 */
+	if (!(B->is_kernel && t_under_asan())) {
+		T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)-1, 0), EINVAL);
+		T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)LONG_MAX + 1, 0),
+			     EINVAL);
+		T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)-msgmax, IPC_NOWAIT),
+			     EINVAL);
+		T_FAIL_ERRNO(B->msgsnd(id, &m, (size_t)INT_MAX + 1, 0),
+			     EINVAL);
+	}
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.msg_qnum, 0);
 	T_EQ(ds.msg_lspid, 0);
