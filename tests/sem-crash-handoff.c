@@ -9,7 +9,7 @@
  * repair completes the waiter); committed; half written; written, the
  * journal not yet idle.
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <signal.h>
 
@@ -25,14 +25,8 @@ int main(int argc, char **argv)
 	t_init(argc, argv, T_IPCKIT);
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
 		int id = T_OK(B->semget(IPC_PRIVATE, 2, 0600));
-		pid_t waiter = t_fork();
-		if (waiter == 0) {
-			struct sembuf both[] = {{0, -1, 0}, {1, -2, 0}};
-			struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-			T_OK(B->semtimedop(id, both, 2, &ts));
-			_exit(0);
-		}
-		t_wait_blocked(waiter);
+		struct sembuf both[] = {{0, -1, 0}, {1, -2, 0}};
+		pid_t waiter = waiter_start(id, both, 2);
 
 		pid_t giver = t_fork();
 		if (giver == 0) {

@@ -8,7 +8,7 @@
  * committed (the dead waiter keeps its value until the next locker's reap
  * finds it); committed; written; the journal not yet idle.
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <signal.h>
 
@@ -19,26 +19,14 @@ static const char *const points[] = {
 	"sem-rollback-applied",
 };
 
-static pid_t start(int id)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct sembuf down = {0, -1, 0};
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, &down, 1, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_IPCKIT);
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
 		int id = T_OK(B->semget(IPC_PRIVATE, 1, 0600));
-		pid_t dead = start(id);
-		pid_t live = start(id);
+		struct sembuf down = {0, -1, 0};
+		pid_t dead = waiter_start(id, &down, 1);
+		pid_t live = waiter_start(id, &down, 1);
 		T_OK(kill(dead, SIGKILL));
 		T_EQ(t_wait_signal(dead), SIGKILL);
 

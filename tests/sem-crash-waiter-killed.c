@@ -6,30 +6,19 @@
  * them; one handed a value after it died gives it back: src/sem.c,
  * sma_flush.)
  */
-#include "helpers.h"
+#include "sem-common.h"
 
 #include <signal.h>
-
-static pid_t start(int id, short flg)
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		struct sembuf down = {0, -1, flg};
-		struct timespec ts = t_ms((long)(5000 * t_time_mult()));
-		T_OK(B->semtimedop(id, &down, 1, &ts));
-		_exit(0);
-	}
-	t_wait_blocked(pid);
-	return pid;
-}
 
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
 	int id = T_OK(B->semget(IPC_PRIVATE, 1, 0600));
 	for (int undo = 0; undo < 2; undo++) {
-		pid_t dead = start(id, undo ? SEM_UNDO : 0);
-		pid_t live = start(id, 0);
+		struct sembuf take = {0, -1, undo ? SEM_UNDO : 0};
+		struct sembuf plain = {0, -1, 0};
+		pid_t dead = waiter_start(id, &take, 1);
+		pid_t live = waiter_start(id, &plain, 1);
 		T_OK(kill(dead, SIGKILL));
 		T_EQ(t_wait_signal(dead), SIGKILL);
 
