@@ -428,9 +428,16 @@ static void set_file_perms(int dirfd, const char *name,
 		acl.e[n++] = (struct acl_entry){ACL_GROUP, gperm, h->h_gid};
 		named = true;
 	}
+	/*
+	 * The mask is rw whatever the entries say: Linux consults an access
+	 * ACL only when the file's group bits (the mask) are nonzero
+	 * (acl_permission_check(), fs/namei.c), and with a mask of 0 a new
+	 * owner or group the mode gives nothing would fall through to the
+	 * "other" bits and open the file. Every entry is 0 or rw, so an rw
+	 * mask caps none of them.
+	 */
 	if (named)
-		acl.e[n++] = (struct acl_entry){ACL_MASK, uperm | gperm,
-						(uint32_t)-1};
+		acl.e[n++] = (struct acl_entry){ACL_MASK, 06, (uint32_t)-1};
 	acl.e[n++] = (struct acl_entry){ACL_OTHER, operm, (uint32_t)-1};
 
 	int fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
