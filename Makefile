@@ -120,7 +120,8 @@ EXAMPLES := \
 EXAMPLES_IPCKIT := $(filter-out fifo-client fifo-server pipe,$(EXAMPLES))
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) \
 	$(EXAMPLES_IPCKIT:%=$(BUILD)/examples/%-ipckit)
-EXAMPLE_HDRS := examples/sysv.h examples/bank.h include/ipckit.h
+EXAMPLE_HDRS := examples/sysv.h examples/bank.h examples/common.h \
+	include/ipckit.h
 
 .PHONY: all lib examples test sanitize bench demo install clean format
 all: lib $(BUILD)/ipckit examples
@@ -163,7 +164,8 @@ $(BUILD)/tests/preload-deepbind-lib.so: tests/preload-deepbind-lib.c
 # Tests link the static library, so they run from the tree as they are.
 $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/helpers.o $(BUILD)/libipckit.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/tests/helpers.o \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -MMD -MP -o $@ $< \
+		$(BUILD)/tests/helpers.o \
 		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/helpers.o: tests/helpers.c tests/helpers.h include/ipckit.h
