@@ -42,6 +42,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +64,8 @@
 #define SMA_SLICE_MS 50
 /* Processes remembered by one reap (each costs a /proc read). */
 #define SMA_DEAD_CACHE 16
-/* Pause-loops a waker watches a missed sleeper for (about 10 us). */
-#define SMA_ACK_SPIN 300
+/* Pause-loops a waker watches a missed sleeper for (about 2 us). */
+#define SMA_ACK_SPIN 60
 
 _Static_assert(sizeof(struct sembuf) == sizeof(struct sma_op) &&
 		       offsetof(struct sembuf, sem_op) ==
@@ -707,6 +708,9 @@ static bool wake_missed_dead(struct sma *q, const struct sma_wake *e)
 			    SMA_W_DONE ||
 		    w->w_gen != e->gen)
 			return false;
+		/* Halfway, let it run if it shares our CPU. */
+		if (k == SMA_ACK_SPIN / 2)
+			sched_yield();
 		ipckit__cpu_relax();
 	}
 	return ipckit__proc_is_dead(&e->proc);
