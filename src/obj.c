@@ -346,7 +346,25 @@ static int ids_get(unsigned kind, struct ipckit_ids **out)
 			rc = -EINVAL;
 			goto out_close;
 		}
-		if ((uint64_t)st.st_size < sizeof(struct ipckit_ids) &&
+		/*
+		 * Reserved like an object file, and again by each opener (a
+		 * no-op once done): a page of a sparse file first touched
+		 * through the mapping on a full file system is SIGBUS.
+		 * fallocate(2) itself, not posix_fallocate(): glibc's
+		 * emulation rewrites each block with what it read, which
+		 * would undo other processes' atomic adds on a live file.
+		 * Without fallocate the file is only sized, as before.
+		 */
+		int frc;
+		do
+			frc = fallocate(fd, 0, 0, sizeof(struct ipckit_ids));
+		while (frc < 0 && errno == EINTR);
+		if (frc < 0 && errno != EOPNOTSUPP) {
+			rc = errno == EFBIG ? -ENOSPC : -errno;
+			goto out_close;
+		}
+		if (frc < 0 &&
+		    (uint64_t)st.st_size < sizeof(struct ipckit_ids) &&
 		    ftruncate(fd, sizeof(struct ipckit_ids)) < 0) {
 			rc = -errno;
 			goto out_close;
