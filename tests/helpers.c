@@ -1,6 +1,7 @@
 /*
  * helpers.c - the test support declared in helpers.h: back-end tables,
- * private namespace and kernel-object cleanup, process helpers.
+ * private namespace and kernel-object cleanup, process and credential
+ * helpers.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -10,6 +11,8 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -305,6 +308,54 @@ int t_wait_signal(pid_t pid)
 		       "child %d exited with %d, expected a signal", (int)pid,
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return WTERMSIG(status);
+}
+
+void t_become(uid_t uid, gid_t gid)
+{
+	/* Groups first: setgroups needs the CAP_SETGID that setresuid ends. */
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
+		       (int)gid, strerror(errno));
+}
+
+void t_run_as(uid_t uid, gid_t gid, void (*fn)(void))
+{
+	pid_t pid = t_fork();
+	if (pid == 0) {
+		t_become(uid, gid);
+		fn();
+		_exit(0);
+	}
+	t_wait_ok(pid);
+}
+
+bool t_has_cap(int cap)
+{
+	/* glibc has no capget wrapper; version 3 reports all 64 bits. */
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+		.pid = 0,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		t_fail(__FILE__, __LINE__, "capget: %s", strerror(errno));
+	if (cap < 0 || cap >= 32 * _LINUX_CAPABILITY_U32S_3)
+		return false;
+	return data[cap / 32].effective >> (cap % 32) & 1;
+}
+
+long t_sysctl(const char *name)
+{
+	char path[128];
+	long v;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	FILE *f = fopen(path, "r");
+	if (!f || fscanf(f, "%ld", &v) != 1)
+		t_fail(__FILE__, __LINE__, "cannot read %s", path);
+	fclose(f);
+	return v;
 }
 
 double t_time_mult(void)

@@ -154,6 +154,41 @@ void t_wait_ok(pid_t pid);
 int t_wait_signal(pid_t pid);
 
 /*
+ * Credentials, for the permission tests (which need root, and skip without
+ * it). T_NOBODY is the uid and gid of nobody, the user they drop to.
+ */
+#define T_NOBODY 65534
+
+/*
+ * Drops all supplementary groups, then sets the real, effective and saved
+ * gid to `gid` and uid to `uid`, as a process of that user would have.
+ * Fails the test if a step is refused (setgroups, setresgid, setresuid:
+ * it needs CAP_SETUID and CAP_SETGID). A uid other than 0 leaves the
+ * process no capability and no way back, so call it in a child.
+ */
+void t_become(uid_t uid, gid_t gid);
+
+/*
+ * Runs `fn` in a child that has become uid:gid (t_become) and ends with
+ * _exit(0) when fn returns; waits for it with t_wait_ok, so the test fails
+ * if becoming fails, fn fails the test, or the child dies by a signal.
+ */
+void t_run_as(uid_t uid, gid_t gid, void (*fn)(void));
+
+/*
+ * True if capability `cap` (CAP_... of <linux/capability.h>) is in the
+ * calling thread's effective set, as capget(2) reports it; false for a
+ * number past the sets. Fails the test if capget fails.
+ */
+bool t_has_cap(int cap);
+
+/*
+ * The number in /proc/sys/kernel/NAME, e.g. t_sysctl("msgmnb"). Fails the
+ * test if the file cannot be opened or does not start with a number.
+ */
+long t_sysctl(const char *name);
+
+/*
  * Waits (up to 10 s, scaled by IPCKIT_TEST_TIMEOUT_MULT) until process
  * `pid` sleeps inside a System V call or a futex wait, then returns; fails
  * the test otherwise. This is how a test knows a peer has blocked without
