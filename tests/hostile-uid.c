@@ -21,13 +21,10 @@
 #include "helpers.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
 #include "layout.h"
-
-#define NOBODY 65534
 
 /* What an operation needs. */
 enum need {
@@ -60,14 +57,6 @@ struct cell {
 
 static struct cell *C;
 static int mismatches;
-
-static void drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to nobody: %s",
-		       strerror(errno));
-}
 
 /* The mode bits of the class the caller stands in. */
 static int class_bits(void)
@@ -332,9 +321,9 @@ static void setup(void)
 	}
 	}
 	if (C->cls == C_OWNER)
-		perm->uid = NOBODY;
+		perm->uid = T_NOBODY;
 	else if (C->cls == C_GROUP)
-		perm->gid = NOBODY;
+		perm->gid = T_NOBODY;
 	switch (C->kind) {
 	case K_MSG:
 		T_OK(B->msgctl(C->id, IPC_SET, &C->ds.msg));
@@ -379,7 +368,7 @@ static int in_child(void (*fn)(void), bool as_nobody)
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		if (as_nobody)
-			drop_to_nobody();
+			t_become(T_NOBODY, T_NOBODY);
 		fn();
 		_exit(mismatches ? T_EXIT_FAIL : 0);
 	}

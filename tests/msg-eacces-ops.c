@@ -9,10 +9,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
 
 struct msg {
 	long mtype;
@@ -20,25 +17,6 @@ struct msg {
 };
 
 static int id, idx;
-
-static void drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to nobody: %s",
-		       strerror(errno));
-}
-
-static void run_as_nobody(void (*fn)(void))
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		drop_to_nobody();
-		fn();
-		_exit(0);
-	}
-	t_wait_ok(pid);
-}
 
 static void set_mode(mode_t mode)
 {
@@ -139,11 +117,11 @@ int main(int argc, char **argv)
 			idx = i;
 	T_ASSERT(idx >= 0);
 
-	run_as_nobody(no_access);
+	t_run_as(T_NOBODY, T_NOBODY, no_access);
 	set_mode(0604);
-	run_as_nobody(read_only);
+	t_run_as(T_NOBODY, T_NOBODY, read_only);
 	set_mode(0602);
-	run_as_nobody(write_only);
+	t_run_as(T_NOBODY, T_NOBODY, write_only);
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.msg_qnum, 2);
 	return T_EXIT_PASS;

@@ -11,50 +11,13 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
 
-#define NOBODY 65534
-#define OTHER  65533
+#define OTHER 65533
 
 static key_t key;
 static int id;
-
-static bool has_cap(int bit)
-{
-	char line[256];
-	unsigned long long eff = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		t_fail(__FILE__, __LINE__, "/proc/self/status: %s",
-		       strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return eff >> bit & 1;
-}
-
-static void drop_to(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
-
-/* Runs `fn` in a child as uid:gid; the test fails if the child does. */
-static void run_as(uid_t uid, gid_t gid, void (*fn)(void))
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		drop_to(uid, gid);
-		fn();
-		_exit(0);
-	}
-	t_wait_ok(pid);
-}
 
 static void set_owner(uid_t uid, gid_t gid, mode_t mode)
 {
@@ -165,26 +128,26 @@ int main(int argc, char **argv)
 
 	key = t_key(1);
 	id = T_OK(B->msgget(key, IPC_CREAT | 0600));
-	run_as(NOBODY, NOBODY, other_none);
+	t_run_as(T_NOBODY, T_NOBODY, other_none);
 	set_owner(0, 0, 0604);
-	run_as(NOBODY, NOBODY, other_read);
-	set_owner(0, NOBODY, 0406);
-	run_as(NOBODY, NOBODY, group_none);
-	set_owner(0, NOBODY, 0060);
-	run_as(NOBODY, NOBODY, group_rw);
-	set_owner(NOBODY, NOBODY, 0246);
-	run_as(NOBODY, NOBODY, owner_write);
+	t_run_as(T_NOBODY, T_NOBODY, other_read);
+	set_owner(0, T_NOBODY, 0406);
+	t_run_as(T_NOBODY, T_NOBODY, group_none);
+	set_owner(0, T_NOBODY, 0060);
+	t_run_as(T_NOBODY, T_NOBODY, group_rw);
+	set_owner(T_NOBODY, T_NOBODY, 0246);
+	t_run_as(T_NOBODY, T_NOBODY, owner_write);
 
 	/* Privilege is never refused, whatever the mode. */
-	set_owner(NOBODY, NOBODY, 0000);
-	if (has_cap(CAP_IPC_OWNER)) {
+	set_owner(T_NOBODY, T_NOBODY, 0000);
+	if (t_has_cap(CAP_IPC_OWNER)) {
 		T_EQ(T_OK(B->msgget(key, 0666)), id);
 		T_EQ(T_OK(B->msgget(key, IPC_CREAT | 0777)), id);
 	} else {
 		T_FAIL_ERRNO(B->msgget(key, 0666), EACCES);
 	}
 	T_EQ(T_OK(B->msgget(key, 0)), id);
-	if (!has_cap(CAP_SYS_ADMIN))
+	if (!t_has_cap(CAP_SYS_ADMIN))
 		return T_EXIT_PASS; /* cannot IPC_SET nobody's queue */
 
 	/*
@@ -195,14 +158,14 @@ int main(int argc, char **argv)
 	key = t_key(2);
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		drop_to(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		create_as_nobody();
 		_exit(0);
 	}
 	t_wait_ok(pid);
 	id = T_OK(B->msgget(key, 0));
 	set_owner(0, 0, 0640);
-	run_as(NOBODY, NOBODY, creator_rw);
-	run_as(OTHER, NOBODY, creator_group);
+	t_run_as(T_NOBODY, T_NOBODY, creator_rw);
+	t_run_as(OTHER, T_NOBODY, creator_group);
 	return T_EXIT_PASS;
 }

@@ -15,19 +15,6 @@
 #define K_MSGSSZ  16
 #define K_MSGSEG  0xffff
 
-static long sysctl_read(const char *name)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	FILE *f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		t_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	return v;
-}
-
 static int info(int msqid, int cmd, struct msginfo *mi)
 {
 	memset(mi, 0x55, sizeof(*mi));
@@ -47,9 +34,9 @@ int main(int argc, char **argv)
 		ids[i] = T_OK(B->msgget(t_key(i), IPC_CREAT | 0600));
 
 	int highest = info(0, IPC_INFO, &mi);
-	T_EQ(mi.msgmax, sysctl_read("msgmax"));
-	T_EQ(mi.msgmnb, sysctl_read("msgmnb"));
-	T_EQ(mi.msgmni, sysctl_read("msgmni"));
+	T_EQ(mi.msgmax, t_sysctl("msgmax"));
+	T_EQ(mi.msgmnb, t_sysctl("msgmnb"));
+	T_EQ(mi.msgmni, t_sysctl("msgmni"));
 	T_EQ(mi.msgssz, K_MSGSSZ);
 	T_EQ(mi.msgseg, K_MSGSEG);
 	T_EQ(mi.msgpool, K_MSGPOOL);
@@ -60,9 +47,9 @@ int main(int argc, char **argv)
 	T_EQ(info(12345, IPC_INFO, &mi), highest);
 
 	T_EQ(info(0, MSG_INFO, &mi), highest);
-	T_EQ(mi.msgmax, sysctl_read("msgmax"));
-	T_EQ(mi.msgmnb, sysctl_read("msgmnb"));
-	T_EQ(mi.msgmni, sysctl_read("msgmni"));
+	T_EQ(mi.msgmax, t_sysctl("msgmax"));
+	T_EQ(mi.msgmnb, t_sysctl("msgmnb"));
+	T_EQ(mi.msgmni, t_sysctl("msgmni"));
 	T_EQ(mi.msgssz, K_MSGSSZ);
 	T_EQ(mi.msgseg, K_MSGSEG);
 	/* MSG_INFO's msgpool counts the queues in use: ours at least. */

@@ -7,19 +7,6 @@
 
 #include <limits.h>
 
-static long sysctl_read(const char *name)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	FILE *f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		t_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	return v;
-}
-
 static unsigned char pattern(size_t size, size_t i)
 {
 	return (unsigned char)(size * 31 + i * 7 + 1);
@@ -28,8 +15,8 @@ static unsigned char pattern(size_t size, size_t i)
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
-	long msgmax = sysctl_read("msgmax");
-	long msgmnb = sysctl_read("msgmnb");
+	long msgmax = t_sysctl("msgmax");
+	long msgmnb = t_sysctl("msgmnb");
 	T_ASSERT(msgmax <= msgmnb);
 
 	struct {

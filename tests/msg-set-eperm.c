@@ -8,31 +8,9 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
 
-#define NOBODY 65534
-
 static int id;
-
-static void drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to nobody: %s",
-		       strerror(errno));
-}
-
-static void run_as_nobody(void (*fn)(void))
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		drop_to_nobody();
-		fn();
-		_exit(0);
-	}
-	t_wait_ok(pid);
-}
 
 static void set_refused(void)
 {
@@ -42,7 +20,7 @@ static void set_refused(void)
 	ds.msg_perm.mode = 0600;
 	ds.msg_qbytes = 10;
 	T_FAIL_ERRNO(B->msgctl(id, IPC_SET, &ds), EPERM);
-	ds.msg_perm.uid = NOBODY;
+	ds.msg_perm.uid = T_NOBODY;
 	T_FAIL_ERRNO(B->msgctl(id, IPC_SET, &ds), EPERM);
 }
 
@@ -68,25 +46,25 @@ int main(int argc, char **argv)
 	struct msqid_ds ds;
 
 	id = T_OK(B->msgget(IPC_PRIVATE, 0666));
-	run_as_nobody(set_refused);
+	t_run_as(T_NOBODY, T_NOBODY, set_refused);
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.msg_perm.mode, 0666);
 	T_EQ(ds.msg_perm.uid, 0);
 
 	/* In the owner's group is not enough either. */
-	ds.msg_perm.gid = NOBODY;
+	ds.msg_perm.gid = T_NOBODY;
 	ds.msg_perm.mode = 0777;
 	T_OK(B->msgctl(id, IPC_SET, &ds));
-	run_as_nobody(set_refused);
+	t_run_as(T_NOBODY, T_NOBODY, set_refused);
 
-	ds.msg_perm.uid = NOBODY;
+	ds.msg_perm.uid = T_NOBODY;
 	T_OK(B->msgctl(id, IPC_SET, &ds));
-	run_as_nobody(set_as_owner);
+	t_run_as(T_NOBODY, T_NOBODY, set_as_owner);
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.msg_perm.mode, 0664);
 	T_EQ(ds.msg_perm.uid, 0);
 	T_EQ(ds.msg_perm.gid, 0);
 	T_EQ(ds.msg_perm.cuid, 0);
-	run_as_nobody(set_refused);
+	t_run_as(T_NOBODY, T_NOBODY, set_refused);
 	return T_EXIT_PASS;
 }

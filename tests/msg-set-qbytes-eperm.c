@@ -11,62 +11,11 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
 
-#define NOBODY 65534
-
 static int id;
 static unsigned long msgmnb;
-
-static long sysctl_read(const char *name)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	FILE *f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		t_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	return v;
-}
-
-/* Whether this process holds capability `bit` (CAP_*) in effect. */
-static bool has_cap(int bit)
-{
-	char line[256];
-	unsigned long long eff = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		t_fail(__FILE__, __LINE__, "/proc/self/status: %s",
-		       strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return eff >> bit & 1;
-}
-
-static void drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to nobody: %s",
-		       strerror(errno));
-}
-
-static void run_as_nobody(void (*fn)(void))
-{
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		drop_to_nobody();
-		fn();
-		_exit(0);
-	}
-	t_wait_ok(pid);
-}
 
 static void expect_qbytes(unsigned long qbytes, mode_t mode)
 {
@@ -115,21 +64,21 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		t_skip("needs root to check other users");
 	T_OK(chmod(t_dir, 01777));
-	msgmnb = (unsigned long)sysctl_read("msgmnb");
+	msgmnb = (unsigned long)t_sysctl("msgmnb");
 	struct msqid_ds ds;
 
 	id = T_OK(B->msgget(IPC_PRIVATE, 0600));
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.msg_qbytes, msgmnb);
-	ds.msg_perm.uid = NOBODY;
-	ds.msg_perm.gid = NOBODY;
+	ds.msg_perm.uid = T_NOBODY;
+	ds.msg_perm.gid = T_NOBODY;
 	T_OK(B->msgctl(id, IPC_SET, &ds));
-	run_as_nobody(owner_limits);
+	t_run_as(T_NOBODY, T_NOBODY, owner_limits);
 
 	/* Privilege may go above msgmnb, and the room is real. */
 	T_OK(B->msgctl(id, IPC_STAT, &ds));
 	ds.msg_qbytes = msgmnb * 2;
-	if (!has_cap(CAP_SYS_RESOURCE)) {
+	if (!t_has_cap(CAP_SYS_RESOURCE)) {
 		T_FAIL_ERRNO(B->msgctl(id, IPC_SET, &ds), EPERM);
 		expect_qbytes(msgmnb, 0640);
 		return T_EXIT_PASS;
@@ -143,6 +92,6 @@ int main(int argc, char **argv)
 	for (unsigned long sent = 0; sent + 1024 <= msgmnb * 2; sent += 1024)
 		T_OK(B->msgsnd(id, &m, 1024, IPC_NOWAIT));
 	T_FAIL_ERRNO(B->msgsnd(id, &m, 1024, IPC_NOWAIT), EAGAIN);
-	run_as_nobody(owner_after_root);
+	t_run_as(T_NOBODY, T_NOBODY, owner_after_root);
 	return T_EXIT_PASS;
 }

@@ -9,23 +9,12 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
 
 struct msg {
 	long mtype;
 	char mtext[16];
 };
-
-static void drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
-		t_fail(__FILE__, __LINE__, "dropping to nobody: %s",
-		       strerror(errno));
-}
 
 static void set_mode(int id, mode_t mode)
 {
@@ -49,7 +38,7 @@ int main(int argc, char **argv)
 	pid_t rcv = t_fork();
 	if (rcv == 0) {
 		struct msg r;
-		drop_to_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		T_FAIL_ERRNO(B->msgrcv(id, &r, sizeof(r.mtext), 0, 0), EACCES);
 		_exit(0);
 	}
@@ -66,7 +55,7 @@ int main(int argc, char **argv)
 	pid_t snd = t_fork();
 	if (snd == 0) {
 		struct msg s = {2, "denied"};
-		drop_to_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		T_FAIL_ERRNO(B->msgsnd(id, &s, 6, 0), EACCES);
 		_exit(0);
 	}

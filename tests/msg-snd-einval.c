@@ -9,19 +9,6 @@
 
 #include <limits.h>
 
-static long sysctl_read(const char *name)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	FILE *f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		t_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	return v;
-}
-
 static struct {
 	long mtype;
 	char mtext[65536];
@@ -30,7 +17,7 @@ static struct {
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
-	size_t msgmax = (size_t)sysctl_read("msgmax");
+	size_t msgmax = (size_t)t_sysctl("msgmax");
 	T_ASSERT(msgmax < sizeof(m.mtext));
 	struct msqid_ds ds;
 

@@ -13,19 +13,6 @@ struct msg {
 	char mtext[128];
 };
 
-static long sysctl_read(const char *name)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	FILE *f = fopen(path, "r");
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		t_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	return v;
-}
-
 static int id;
 
 static void expect(unsigned long qnum, unsigned long cbytes, pid_t lspid,
@@ -66,7 +53,7 @@ static pid_t child_receive(long msgtyp, ssize_t size)
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
-	unsigned long msgmnb = (unsigned long)sysctl_read("msgmnb");
+	unsigned long msgmnb = (unsigned long)t_sysctl("msgmnb");
 	key_t key = t_key(1);
 	struct msqid_ds ds;
 	struct msg m = {1, {0}};

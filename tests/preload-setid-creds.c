@@ -10,8 +10,6 @@
 
 #include <grp.h>
 
-#define NOBODY 65534
-
 struct msg {
 	long mtype;
 	char mtext[8];
@@ -25,21 +23,21 @@ static void drop_and_check(int id, int how)
 	T_OK(setgroups(0, NULL));
 	switch (how) {
 	case 0:
-		T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-		T_OK(setresuid(NOBODY, NOBODY, NOBODY));
+		T_OK(setresgid(T_NOBODY, T_NOBODY, T_NOBODY));
+		T_OK(setresuid(T_NOBODY, T_NOBODY, T_NOBODY));
 		break;
 	case 1:
-		T_OK(setgid(NOBODY));
-		T_OK(setuid(NOBODY));
+		T_OK(setgid(T_NOBODY));
+		T_OK(setuid(T_NOBODY));
 		break;
 	case 2:
-		T_OK(setregid(NOBODY, NOBODY));
-		T_OK(setreuid(NOBODY, NOBODY));
+		T_OK(setregid(T_NOBODY, T_NOBODY));
+		T_OK(setreuid(T_NOBODY, T_NOBODY));
 		break;
 	case 3:
 		/* Effective only: seteuid back to root would work. */
-		T_OK(setegid(NOBODY));
-		T_OK(seteuid(NOBODY));
+		T_OK(setegid(T_NOBODY));
+		T_OK(seteuid(T_NOBODY));
 		break;
 	}
 	T_FAIL_ERRNO(B->msgsnd(id, &m, 1, IPC_NOWAIT), EACCES);

@@ -7,17 +7,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-static void become_nobody(void)
-{
-	T_OK(setgroups(0, NULL));
-	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
-}
 
 int main(int argc, char **argv)
 {
@@ -33,7 +23,7 @@ int main(int argc, char **argv)
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		struct semid_ds ds;
 		unsigned short vals[2] = {1, 1};
 		union semun buf = {.buf = &ds}, arr = {.array = vals};

@@ -6,17 +6,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-static void become_nobody(void)
-{
-	T_OK(setgroups(0, NULL));
-	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
-}
 
 static int set_perm(int id, uid_t uid, gid_t gid, mode_t mode)
 {
@@ -43,13 +33,13 @@ int main(int argc, char **argv)
 	int id = T_OK(B->semget(IPC_PRIVATE, 2, 0600));
 
 	time_t before = time(NULL);
-	T_EQ(set_perm(id, NOBODY, NOBODY, 01640), 0);
+	T_EQ(set_perm(id, T_NOBODY, T_NOBODY, 01640), 0);
 	time_t after = time(NULL);
 	struct semid_ds ds;
 	union semun arg = {.buf = &ds};
 	T_OK(B->semctl(id, 0, IPC_STAT, arg));
-	T_EQ(ds.sem_perm.uid, NOBODY);
-	T_EQ(ds.sem_perm.gid, NOBODY);
+	T_EQ(ds.sem_perm.uid, T_NOBODY);
+	T_EQ(ds.sem_perm.gid, T_NOBODY);
 	T_EQ(ds.sem_perm.cuid, 0);
 	T_EQ(ds.sem_perm.cgid, 0);
 	T_EQ(ds.sem_perm.mode, 0640);
@@ -65,17 +55,17 @@ int main(int argc, char **argv)
 	int other = T_OK(B->semget(IPC_PRIVATE, 1, 0666));
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		/* Not owner nor creator: mode 0666 does not help. */
-		T_FAIL_ERRNO(set_perm(other, NOBODY, NOBODY, 0666), EPERM);
+		T_FAIL_ERRNO(set_perm(other, T_NOBODY, T_NOBODY, 0666), EPERM);
 		/* Owner now: the owner's mode bits apply. */
 		T_EQ(B->semctl(id, 0, GETVAL), 0);
-		T_OK(set_perm(id, NOBODY, NOBODY, 0400));
+		T_OK(set_perm(id, T_NOBODY, T_NOBODY, 0400));
 		union semun v = {.val = 1};
 		T_FAIL_ERRNO(B->semctl(id, 0, SETVAL, v), EACCES);
 		/* Give it back to root; then no longer allowed. */
 		T_OK(set_perm(id, 0, 0, 0600));
-		T_FAIL_ERRNO(set_perm(id, NOBODY, NOBODY, 0600), EPERM);
+		T_FAIL_ERRNO(set_perm(id, T_NOBODY, T_NOBODY, 0600), EPERM);
 		T_FAIL_ERRNO(B->semctl(id, 0, GETVAL), EACCES);
 		_exit(0);
 	}

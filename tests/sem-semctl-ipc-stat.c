@@ -5,10 +5,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
 
 int main(int argc, char **argv)
 {
@@ -32,18 +29,16 @@ int main(int argc, char **argv)
 		int *made = t_shared_alloc(sizeof(int));
 		pid_t pid = t_fork();
 		if (pid == 0) {
-			T_OK(setgroups(0, NULL));
-			T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-			T_OK(setresuid(NOBODY, NOBODY, NOBODY));
+			t_become(T_NOBODY, T_NOBODY);
 			*made = T_OK(B->semget(IPC_PRIVATE, 1, 0600));
 			_exit(0);
 		}
 		t_wait_ok(pid);
 		T_OK(B->semctl(*made, 0, IPC_STAT, arg));
-		T_EQ(ds.sem_perm.uid, NOBODY);
-		T_EQ(ds.sem_perm.cuid, NOBODY);
-		T_EQ(ds.sem_perm.gid, NOBODY);
-		T_EQ(ds.sem_perm.cgid, NOBODY);
+		T_EQ(ds.sem_perm.uid, T_NOBODY);
+		T_EQ(ds.sem_perm.cuid, T_NOBODY);
+		T_EQ(ds.sem_perm.gid, T_NOBODY);
+		T_EQ(ds.sem_perm.cgid, T_NOBODY);
 		T_EQ(ds.sem_perm.mode, 0600);
 		T_EQ(ds.sem_nsems, 1);
 		T_OK(B->semctl(*made, 0, IPC_RMID));

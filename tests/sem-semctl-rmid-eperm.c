@@ -5,17 +5,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-static void become_nobody(void)
-{
-	T_OK(setgroups(0, NULL));
-	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
-}
 
 static void set_owner(int id, uid_t uid)
 {
@@ -35,14 +25,14 @@ int main(int argc, char **argv)
 
 	int roots = T_OK(B->semget(IPC_PRIVATE, 1, 0666));
 	int given = T_OK(B->semget(IPC_PRIVATE, 1, 0600));
-	set_owner(given, NOBODY);
+	set_owner(given, T_NOBODY);
 	struct ids {
 		int own, gave_away, for_root;
 	} *ids = t_shared_alloc(sizeof(*ids));
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		T_FAIL_ERRNO(B->semctl(roots, 0, IPC_RMID), EPERM);
 		/* Owner, though not creator. */
 		T_OK(B->semctl(given, 0, IPC_RMID));

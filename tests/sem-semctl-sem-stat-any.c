@@ -5,10 +5,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
 
 /* How many times a walk with `cmd` meets `id`; counts EACCES in *denied. */
 static int walk(int cmd, int id, int *denied)
@@ -49,9 +46,7 @@ int main(int argc, char **argv)
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		T_OK(setgroups(0, NULL));
-		T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-		T_OK(setresuid(NOBODY, NOBODY, NOBODY));
+		t_become(T_NOBODY, T_NOBODY);
 		T_EQ(walk(SEM_STAT, id, &denied), 0);
 		T_ASSERT(denied >= 1);
 		/*

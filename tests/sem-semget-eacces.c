@@ -6,18 +6,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/* A second user: nobody, no supplementary groups, no capabilities. */
-static void become_nobody(void)
-{
-	T_OK(setgroups(0, NULL));
-	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
-}
 
 static void set_perm(int id, uid_t uid, gid_t gid, mode_t mode)
 {
@@ -45,17 +34,17 @@ int main(int argc, char **argv)
 	int group = T_OK(B->semget(k_group, 2, IPC_CREAT | 0600));
 	int owner = T_OK(B->semget(k_owner, 2, IPC_CREAT | 0600));
 	int class = T_OK(B->semget(k_class, 2, IPC_CREAT | 0600));
-	set_perm(group, 0, NOBODY, 0060);
-	set_perm(owner, NOBODY, 0, 0600);
+	set_perm(group, 0, T_NOBODY, 0060);
+	set_perm(owner, T_NOBODY, 0, 0600);
 	/* Owner bits apply to the owner even when others get more. */
-	set_perm(class, NOBODY, 0, 0066);
+	set_perm(class, T_NOBODY, 0, 0066);
 
 	/* Root passes every check. */
 	T_EQ(B->semget(k_group, 2, 0600), group);
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		/*
 		 * differs from kernel (docs/DESIGN.md, "Differences"): asking
 		 * for nothing opens the set on the kernel although this caller

@@ -5,18 +5,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/* A second user: nobody, no supplementary groups, no capabilities. */
-static void become_nobody(void)
-{
-	T_OK(setgroups(0, NULL));
-	T_OK(setresgid(NOBODY, NOBODY, NOBODY));
-	T_OK(setresuid(NOBODY, NOBODY, NOBODY));
-}
 
 int main(int argc, char **argv)
 {
@@ -33,7 +22,7 @@ int main(int argc, char **argv)
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become_nobody();
+		t_become(T_NOBODY, T_NOBODY);
 		struct sembuf zero = {0, 0, IPC_NOWAIT};
 		struct sembuf up = {0, 1, 0};
 		struct sembuf down = {1, -1, IPC_NOWAIT};

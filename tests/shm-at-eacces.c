@@ -6,22 +6,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 /* Whether an attach with `flg` works: 1 yes, 0 EACCES, fails otherwise. */
 static int can_attach(int id, int flg)
@@ -83,14 +68,14 @@ int main(int argc, char **argv)
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		check_all(false, ids);
 		_exit(0);
 	}
 	t_wait_ok(pid);
 	pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, 0);
+		t_become(T_NOBODY, 0);
 		check_all(true, ids);
 		_exit(0);
 	}

@@ -5,22 +5,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 /* The permissions /proc/self/maps shows for the mapping starting at p. */
 static void perms_at(const void *p, char perms[5])
@@ -71,7 +56,7 @@ int main(int argc, char **argv)
 	int all = T_OK(B->shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0777));
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		T_FAIL_ERRNO(B->shmat(rw_only, NULL, SHM_EXEC), EACCES);
 		T_FAIL_ERRNO(B->shmat(rw_only, NULL, SHM_EXEC | SHM_RDONLY),
 			     EACCES);

@@ -6,22 +6,7 @@
  */
 #include "shm-common.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 static unsigned long long read_proc(const char *path)
 {
@@ -72,7 +57,7 @@ int main(int argc, char **argv)
 		T_OK(chmod(t_dir, 01777));
 		pid_t pid = t_fork();
 		if (pid == 0) {
-			become(NOBODY, NOBODY);
+			t_become(T_NOBODY, T_NOBODY);
 			check_info(idx);
 			_exit(0);
 		}

@@ -5,23 +5,8 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 static int mode_of(int id)
 {
@@ -35,7 +20,7 @@ static void become_limited(rlim_t limit)
 {
 	struct rlimit rl = {limit, limit};
 	T_OK(setrlimit(RLIMIT_MEMLOCK, &rl));
-	become(NOBODY, NOBODY);
+	t_become(T_NOBODY, T_NOBODY);
 }
 
 int main(int argc, char **argv)

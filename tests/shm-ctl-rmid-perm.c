@@ -4,22 +4,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 /* Runs IPC_RMID on `id` as `uid`; returns 0 or the errno. */
 static int rmid_as(uid_t uid, int id)
@@ -27,7 +12,7 @@ static int rmid_as(uid_t uid, int id)
 	int *err = t_shared_alloc(sizeof(int));
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become(uid, NOBODY);
+		t_become(uid, T_NOBODY);
 		errno = 0;
 		*err = B->shmctl(id, IPC_RMID, NULL) < 0 ? errno : 0;
 		_exit(0);
@@ -55,37 +40,37 @@ int main(int argc, char **argv)
 
 	/* Root's segment, open to all: still not removable by others. */
 	int shared = T_OK(B->shmget(t_key(1), 4096, IPC_CREAT | 0666));
-	T_EQ(rmid_as(NOBODY, shared), EPERM);
+	T_EQ(rmid_as(T_NOBODY, shared), EPERM);
 	T_OK(B->shmctl(shared, IPC_STAT, &ds));
 	T_EQ(T_OK(B->shmget(t_key(1), 0, 0)), shared);
 
 	/* The owner (set by IPC_SET) may, though not the creator. */
-	set_owner(shared, NOBODY);
-	T_EQ(rmid_as(NOBODY - 1, shared), EPERM);
-	T_EQ(rmid_as(NOBODY, shared), 0);
+	set_owner(shared, T_NOBODY);
+	T_EQ(rmid_as(T_NOBODY - 1, shared), EPERM);
+	T_EQ(rmid_as(T_NOBODY, shared), 0);
 	T_FAIL_ERRNO(B->shmctl(shared, IPC_STAT, &ds), EINVAL);
 
 	/* The creator may after giving the segment away. */
 	int *made = t_shared_alloc(sizeof(int));
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		*made = T_OK(B->shmget(t_key(2), 4096, IPC_CREAT | 0666));
 		_exit(0);
 	}
 	t_wait_ok(pid);
 	set_owner(*made, 0);
 	T_OK(B->shmctl(*made, IPC_STAT, &ds));
-	T_EQ(ds.shm_perm.cuid, NOBODY);
+	T_EQ(ds.shm_perm.cuid, T_NOBODY);
 	T_EQ(ds.shm_perm.uid, 0);
-	T_EQ(rmid_as(NOBODY - 1, *made), EPERM);
-	T_EQ(rmid_as(NOBODY, *made), 0);
+	T_EQ(rmid_as(T_NOBODY - 1, *made), EPERM);
+	T_EQ(rmid_as(T_NOBODY, *made), 0);
 	T_FAIL_ERRNO(B->shmctl(*made, IPC_STAT, &ds), EINVAL);
 	T_FAIL_ERRNO(B->shmget(t_key(2), 0, 0), ENOENT);
 
 	/* Root may remove anyone's. */
 	int theirs = T_OK(B->shmget(t_key(3), 4096, IPC_CREAT | 0600));
-	set_owner(theirs, NOBODY);
+	set_owner(theirs, T_NOBODY);
 	T_OK(B->shmctl(theirs, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }

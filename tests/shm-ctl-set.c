@@ -6,22 +6,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 static struct shmid_ds stat_of(int id)
 {
@@ -43,8 +28,8 @@ int main(int argc, char **argv)
 	struct shmid_ds before = stat_of(id);
 
 	struct shmid_ds ds = before;
-	ds.shm_perm.uid = NOBODY;
-	ds.shm_perm.gid = NOBODY;
+	ds.shm_perm.uid = T_NOBODY;
+	ds.shm_perm.gid = T_NOBODY;
 	ds.shm_perm.mode = 0177640; /* only 0640 may be taken */
 	ds.shm_perm.cuid = 1;
 	ds.shm_perm.cgid = 1;
@@ -61,8 +46,8 @@ int main(int argc, char **argv)
 	time_t t1 = time(NULL);
 
 	ds = stat_of(id);
-	T_EQ(ds.shm_perm.uid, NOBODY);
-	T_EQ(ds.shm_perm.gid, NOBODY);
+	T_EQ(ds.shm_perm.uid, T_NOBODY);
+	T_EQ(ds.shm_perm.gid, T_NOBODY);
 	T_EQ(ds.shm_perm.mode, SHM_LOCKED | 0640);
 	T_EQ(ds.shm_perm.cuid, 0);
 	T_EQ(ds.shm_perm.cgid, 0);
@@ -80,7 +65,7 @@ int main(int argc, char **argv)
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		struct shmid_ds mine;
-		become(NOBODY - 1, NOBODY);
+		t_become(T_NOBODY - 1, T_NOBODY);
 		T_OK(B->shmctl(id, IPC_STAT, &mine)); /* group may read */
 		mine.shm_perm.mode = 0666;
 		T_FAIL_ERRNO(B->shmctl(id, IPC_SET, &mine), EPERM);
@@ -93,7 +78,7 @@ int main(int argc, char **argv)
 	pid = t_fork();
 	if (pid == 0) {
 		struct shmid_ds mine;
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		char *p = T_OK(B->shmat(id, NULL, 0));
 		p[0] = 1;
 		T_OK(B->shmdt(p));

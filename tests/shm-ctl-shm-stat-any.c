@@ -5,22 +5,7 @@
  */
 #include "shm-common.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 int main(int argc, char **argv)
 {
@@ -37,7 +22,7 @@ int main(int argc, char **argv)
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		struct shmid_ds ds;
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		T_FAIL_ERRNO(B->shmctl(idx, SHM_STAT, &ds), EACCES);
 		T_FAIL_ERRNO(B->shmctl(id, IPC_STAT, &ds), EACCES);
 		memset(&ds, 0, sizeof(ds));

@@ -6,22 +6,7 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
-
-/*
- * Becomes another user for good: no supplementary groups, and real,
- * effective and saved ids all changed, so no privilege is left.
- */
-static void become(uid_t uid, gid_t gid)
-{
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		t_fail(__FILE__, __LINE__, "becoming %d:%d: %s", (int)uid,
-		       (int)gid, strerror(errno));
-}
 
 /* Whether shmget(key, 0, flg) opens `id`: 1 yes, 0 EACCES. */
 static int can_open(key_t key, int flg, int id)
@@ -95,7 +80,7 @@ int main(int argc, char **argv)
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		check_all(false, ids);
 		/* IPC_CREAT on an existing key asks as well. */
 		T_FAIL_ERRNO(B->shmget(t_key(0), 4096, IPC_CREAT | 0600),
@@ -106,7 +91,7 @@ int main(int argc, char **argv)
 	t_wait_ok(pid);
 	pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, 0);
+		t_become(T_NOBODY, 0);
 		check_all(true, ids);
 		_exit(0);
 	}
@@ -116,7 +101,7 @@ int main(int argc, char **argv)
 	int *made = t_shared_alloc(sizeof(int));
 	pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY, NOBODY);
+		t_become(T_NOBODY, T_NOBODY);
 		*made = T_OK(B->shmget(t_key(100), 4096, IPC_CREAT | 0600));
 		T_EQ(T_OK(B->shmget(t_key(100), 0, 0600)), *made);
 		_exit(0);
@@ -124,7 +109,7 @@ int main(int argc, char **argv)
 	t_wait_ok(pid);
 	pid = t_fork();
 	if (pid == 0) {
-		become(NOBODY - 1, NOBODY);
+		t_become(T_NOBODY - 1, T_NOBODY);
 		/* Same group, yet the group bits are 0. */
 		T_FAIL_ERRNO(B->shmget(t_key(100), 0, 0400), EACCES);
 		_exit(0);

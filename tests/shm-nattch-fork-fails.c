@@ -5,11 +5,8 @@
  */
 #include "helpers.h"
 
-#include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-
-#define NOBODY 65534
 
 static struct shmid_ds stat_of(int id)
 {
@@ -28,12 +25,8 @@ int main(int argc, char **argv)
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		/* Root's forks ignore RLIMIT_NPROC: become another user. */
-		if (geteuid() == 0 &&
-		    (setgroups(0, NULL) < 0 ||
-		     setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
-		     setresuid(NOBODY, NOBODY, NOBODY) < 0))
-			t_fail(__FILE__, __LINE__, "becoming nobody: %s",
-			       strerror(errno));
+		if (geteuid() == 0)
+			t_become(T_NOBODY, T_NOBODY);
 		T_OK(B->shmat(id, NULL, 0));
 		T_OK(B->shmat(id, NULL, SHM_RDONLY));
 		struct shmid_ds before = stat_of(id);
