@@ -156,13 +156,7 @@ int main(int argc, char **argv)
 	 * creator's group is in the group class.
 	 */
 	key = t_key(2);
-	pid_t pid = t_fork();
-	if (pid == 0) {
-		t_become(T_NOBODY, T_NOBODY);
-		create_as_nobody();
-		_exit(0);
-	}
-	t_wait_ok(pid);
+	t_run_as(T_NOBODY, T_NOBODY, create_as_nobody);
 	id = T_OK(B->msgget(key, 0));
 	set_owner(0, 0, 0640);
 	t_run_as(T_NOBODY, T_NOBODY, creator_rw);
