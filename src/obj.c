@@ -582,11 +582,21 @@ static void build_discard(struct build *b)
 	obj_free(b->o);
 }
 
+static int open_slot(unsigned kind, int slot, struct ipckit_obj **out);
+
 /*
  * Links the built object under a free slot name, cycling from the id
  * file's hint through [0, limit); every slot taken means ENOSPC, which is
  * how the kind's msgmni/semmni/shmmni is enforced without a counter that a
  * killed process could leave wrong.
+ *
+ * A creator killed after linking its slot name but before publishing
+ * leaves the slot taken by an object nobody can reach (its xxxget never
+ * returned the id), which would hold a unit of the limit until ipckit_gc.
+ * So when a first pass finds every slot taken, a second one opens each
+ * taken slot before trying it: open_slot() removes an unpublished object
+ * whose creator is dead. That costs an open and a mapping per object, only
+ * when the limit is reached.
  */
 static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
 {
@@ -599,8 +609,13 @@ static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
 		return rc;
 	if (limit > IPCKIT_SLOTS)
 		limit = IPCKIT_SLOTS;
-	for (uint32_t tries = 0; tries < limit; tries++) {
+	for (uint32_t tries = 0; tries < 2 * limit; tries++) {
 		uint32_t slot = atomic_fetch_add(&ids->i_next, 1) % limit;
+		struct ipckit_obj *live;
+		if (tries >= limit && open_slot(kind, (int)slot, &live) == 0) {
+			ipckit__obj_put(live);
+			continue;
+		}
 		uint32_t seq = (atomic_fetch_add(&ids->i_seq[slot], 1) + 1) %
 			       (IPCKIT_SEQ_MAX + 1);
 		int id = (int)(seq * IPCKIT_SLOTS + slot);
@@ -821,9 +836,16 @@ int ipckit__obj_lock(struct ipckit_obj *o)
 		 * removed, so every waiter wakes with EIDRM and nobody reads
 		 * a broken body again.
 		 */
-		if (!atomic_load(&o->hdr->h_removed) &&
-		    ipckit__kind(o->kind)->repair(o) < 0)
+		if (!atomic_load(&o->hdr->h_removed)) {
+			if (ipckit__kind(o->kind)->repair(o) < 0)
+				ipckit__obj_remove(o);
+		} else {
+			/*
+			 * The holder died removing it: finish the removal,
+			 * whose last steps are the wake-ups.
+			 */
 			ipckit__obj_remove(o);
+		}
 		ipckit__lock_consistent(o->hdr->h_lock);
 		rc = 0;
 	}
