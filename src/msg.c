@@ -660,17 +660,22 @@ IPCKIT_EXPORT int ipckit_msgget(key_t key, int msgflg)
 
 /* ---- waiting -------------------------------------------------------------- */
 
+#define MSQ_SLICE_MS 100
+#define MSQ_SLICE_IDLE_MS 1000
+
 /*
  * Waits until waiter record i leaves MSQ_W_WAITING. Spins first (no system
  * call), then announces SLEEPING and sleeps on the record's own futex word.
- * `slices`: sleep at most 100 ms at a time, because another receiver or a
- * hand-off exists that a dead process could hold (the caller then reaps
- * and waits again) - this is death detection, not a cover for lost wakes.
+ * It sleeps at most `slice_ms` at a time (the caller then looks again):
+ * MSQ_SLICE_MS when another receiver or a hand-off exists that a dead
+ * process could hold (the caller reaps), else MSQ_SLICE_IDLE_MS, for a
+ * remover killed between marking the queue removed and waking us. Death
+ * detection, not a cover for lost wakes.
  * Returns 0 when the state moved, -ETIMEDOUT at the deadline, -EAGAIN at
  * the end of a slice, -EINTR after a signal handler.
  */
 static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
-		    bool slices)
+		    long slice_ms)
 {
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0; i < spin; i++) {
@@ -684,18 +689,17 @@ static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
 					    MSQ_W_SLEEPING))
 		return 0;
 	struct timespec slice, *until = (struct timespec *)deadline;
-	if (slices) {
-		clock_gettime(CLOCK_MONOTONIC, &slice);
-		slice.tv_nsec += 100000000L;
-		if (slice.tv_nsec >= 1000000000L) {
-			slice.tv_sec++;
-			slice.tv_nsec -= 1000000000L;
-		}
-		if (!deadline || slice.tv_sec < deadline->tv_sec ||
-		    (slice.tv_sec == deadline->tv_sec &&
-		     slice.tv_nsec < deadline->tv_nsec))
-			until = &slice;
+	clock_gettime(CLOCK_MONOTONIC, &slice);
+	slice.tv_sec += slice_ms / 1000;
+	slice.tv_nsec += (slice_ms % 1000) * 1000000L;
+	if (slice.tv_nsec >= 1000000000L) {
+		slice.tv_sec++;
+		slice.tv_nsec -= 1000000000L;
 	}
+	if (!deadline || slice.tv_sec < deadline->tv_sec ||
+	    (slice.tv_sec == deadline->tv_sec &&
+	     slice.tv_nsec < deadline->tv_nsec))
+		until = &slice;
 	for (;;) {
 		int rc = ipckit__futex_wait(&w->w_state, MSQ_W_SLEEPING, until);
 		uint32_t st = atomic_load_explicit(&w->w_state,
@@ -840,7 +844,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 			continue;
 		}
 		rc = msq_wait(&q.w[wi], has_deadline ? &deadline : NULL,
-			      slices);
+			      slices ? MSQ_SLICE_MS : MSQ_SLICE_IDLE_MS);
 		if (rc == -EINTR || rc == -ETIMEDOUT) {
 			int lrc = ipckit__obj_lock(o);
 			if (lrc < 0) {
@@ -1093,14 +1097,20 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		int wrc;
 		do {
 			wrc = msq_wait(w, has_deadline ? &deadline : NULL,
-				       slices);
-			if (wrc == -EAGAIN && ipckit__obj_lock(o) == 0) {
-				/* A slice ended: reap the dead, then wait on. */
-				msq_reap(o);
-				ipckit__obj_unlock(o);
+				       slices ? MSQ_SLICE_MS
+					      : MSQ_SLICE_IDLE_MS);
+			if (wrc != -EAGAIN)
+				break;
+			/* A slice ended: removed? Reap the dead, wait on. */
+			int lrc = ipckit__obj_lock(o);
+			if (lrc < 0) {
+				wrc = lrc;
+				break;
 			}
-		} while (wrc == -EAGAIN &&
-			 atomic_load(&w->w_state) == MSQ_W_WAITING);
+			if (slices)
+				msq_reap(o);
+			ipckit__obj_unlock(o);
+		} while (atomic_load(&w->w_state) == MSQ_W_WAITING);
 
 		n = ipckit__obj_lock(o);
 		if (n < 0) {

@@ -947,6 +947,7 @@ void ipckit__obj_remove(struct ipckit_obj *o)
 	const struct ipckit_ns *ns;
 	ipckit__obj_unlink_key(o);
 	atomic_store(&o->hdr->h_removed, 1);
+	ipckit__fault("remove-marked");
 	if (o->slot >= 0 && ipckit__ns_checked(&ns) == 0) {
 		char name[48];
 		slot_name(name, sizeof(name), o->kind, o->slot);

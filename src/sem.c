@@ -1402,12 +1402,20 @@ IPCKIT_EXPORT int ipckit_semget(key_t key, int nsems, int semflg)
 
 /* ---- semop --------------------------------------------------------------- */
 
-/* `deadline` or, if sooner, SMA_SLICE_MS from now. */
+/*
+ * Without undo holders to watch, a waiter still looks up every second: a
+ * remover killed between marking the set removed and waking its waiters
+ * must not leave them asleep. Death detection, not a cover for lost wakes.
+ */
+#define SMA_SLICE_IDLE_MS 1000
+
+/* `deadline` or, if sooner, `ms` from now. */
 static const struct timespec *slice_until(const struct timespec *deadline,
-					  struct timespec *slice)
+					  struct timespec *slice, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, slice);
-	slice->tv_nsec += SMA_SLICE_MS * 1000000L;
+	slice->tv_sec += ms / 1000;
+	slice->tv_nsec += (ms % 1000) * 1000000L;
 	if (slice->tv_nsec >= 1000000000L) {
 		slice->tv_sec++;
 		slice->tv_nsec -= 1000000000L;
@@ -1446,8 +1454,8 @@ static int waiter_wait(struct sma_waiter *w, const struct timespec *deadline,
 		/* DONE, or the slot was taken from us: a damaged file. */
 		return expected == SMA_W_DONE ? 0 : -EIDRM;
 	struct timespec slice;
-	const struct timespec *until = slices ? slice_until(deadline, &slice)
-					      : deadline;
+	const struct timespec *until = slice_until(
+		deadline, &slice, slices ? SMA_SLICE_MS : SMA_SLICE_IDLE_MS);
 	int rc = ipckit__futex_wait(&w->w_state, SMA_W_SLEEP, until);
 	if (atomic_load_explicit(&w->w_state, memory_order_acquire) ==
 	    SMA_W_DONE)
@@ -1528,8 +1536,9 @@ static int sma_block_unrecorded(struct sma *q, const struct sma_op *ops,
 		ipckit__obj_unlock(o);
 		sma_flush(q, wk);
 		struct timespec slice;
-		const struct timespec *until =
-			slices ? slice_until(deadline, &slice) : deadline;
+		const struct timespec *until = slice_until(
+			deadline, &slice,
+			slices ? SMA_SLICE_MS : SMA_SLICE_IDLE_MS);
 		int wrc = ipckit__futex_wait(&b->s_event, seen, until);
 		rc = ipckit__obj_lock(o);
 		if (rc < 0)

@@ -4,3 +4,4 @@ TESTS += core-create-race
 TESTS += core-creator-killed
 TESTS += core-lock-recovery
 TESTS += core-ns-safety
+TESTS += core-remove-killed
