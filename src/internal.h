@@ -71,6 +71,15 @@ IPCKIT_HIDDEN int ipckit__copy_from_user_checked(void *dst, const void *src,
 						 size_t len);
 IPCKIT_HIDDEN int ipckit__copy_to_user_checked(void *dst, const void *src,
 					       size_t len);
+/*
+ * Copies the pieces `src[0..nsrc)` (len bytes in all) to consecutive user
+ * memory at dst, proving the whole range at once: one system call for a
+ * buffer not yet proved, none after.
+ */
+struct iovec;
+IPCKIT_HIDDEN int ipckit__copy_to_user_gather(void *dst, size_t len,
+					      const struct iovec *src,
+					      int nsrc);
 
 /*
  * Crash points for tests: when $IPCKIT_FAULT names `point` (read once per

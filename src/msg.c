@@ -33,6 +33,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 /* The kernel's compile-time constants reported by IPC_INFO. */
 #define K_MSGSSZ 16
@@ -294,28 +295,48 @@ static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
 }
 
 /*
- * Copies `len` bytes of a descriptor's payload out to the user. Block
- * indices are checked: they are input. Returns 0, -EFAULT or -EIDRM.
+ * Copies message d out to the user: its mtype as a long, then `len` bytes
+ * of payload, gathered from its blocks into one copy so the whole buffer
+ * is proved at once. Block indices are checked: they are input. Returns
+ * 0, -EFAULT or -EIDRM.
  */
-static int desc_copy_out(struct msq *q, uint32_t d, uint8_t *dst, uint32_t len)
+static int desc_copy_out(struct msq *q, uint32_t d, void *msgp, uint32_t len)
 {
 	struct msq_desc *m = &q->desc[d];
-	if (m->d_size <= MSQ_INLINE)
-		return ipckit__copy_to_user(dst, m->d_inline, len);
-	uint32_t blk = m->d_block;
-	while (len) {
-		if (blk >= q->nblocks)
-			return -EIDRM;
-		uint32_t n = len < MSQ_BLOCK ? len : MSQ_BLOCK;
-		int rc = ipckit__copy_to_user(
-			dst, q->blocks + (uint64_t)blk * MSQ_BLOCK, n);
-		if (rc < 0)
-			return rc;
-		dst += n;
-		len -= n;
-		blk = q->bnext[blk];
+	long mtype = (long)m->d_mtype;
+	uint32_t nblk = len <= MSQ_INLINE && m->d_size <= MSQ_INLINE
+				? 0
+				: (len + MSQ_BLOCK - 1) / MSQ_BLOCK;
+	struct iovec small[1 + 2 + 128], *iov = small;
+	if (nblk + 2 > sizeof(small) / sizeof(small[0])) {
+		iov = malloc((nblk + 2) * sizeof(*iov));
+		if (!iov)
+			return -ENOMEM;
 	}
-	return 0;
+	int n = 0, rc = 0;
+	iov[n++] = (struct iovec){&mtype, sizeof(mtype)};
+	if (m->d_size <= MSQ_INLINE) {
+		if (len)
+			iov[n++] = (struct iovec){m->d_inline, len};
+	} else {
+		uint32_t blk = m->d_block, left = len;
+		while (left) {
+			if (blk >= q->nblocks || n > (int)nblk) {
+				rc = -EIDRM;
+				goto out_free;
+			}
+			uint32_t k = left < MSQ_BLOCK ? left : MSQ_BLOCK;
+			iov[n++] = (struct iovec){
+				q->blocks + (uint64_t)blk * MSQ_BLOCK, k};
+			left -= k;
+			blk = q->bnext[blk];
+		}
+	}
+	rc = ipckit__copy_to_user_gather(msgp, sizeof(long) + len, iov, n);
+out_free:
+	if (iov != small)
+		free(iov);
+	return rc;
 }
 
 /* Appends descriptor d to the queue as an ordinary (counted) message. */
@@ -952,10 +973,7 @@ static long msq_copy_out(struct msq *q, uint32_t d, void *msgp, size_t msgsz)
 	if (m->d_size > (uint32_t)INT32_MAX)
 		return -EIDRM;
 	uint32_t n = m->d_size < msgsz ? m->d_size : (uint32_t)msgsz;
-	long t = (long)m->d_mtype;
-	int rc = ipckit__copy_to_user(msgp, &t, sizeof(t));
-	if (rc == 0)
-		rc = desc_copy_out(q, d, (uint8_t *)msgp + sizeof(long), n);
+	int rc = desc_copy_out(q, d, msgp, n);
 	return rc < 0 ? rc : (long)n;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <limits.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -241,6 +242,42 @@ int ipckit__copy_to_user(void *dst, const void *src, size_t len)
 int ipckit__copy_to_user_checked(void *dst, const void *src, size_t len)
 {
 	return copy_to(dst, src, len, false);
+}
+
+int ipckit__copy_to_user_gather(void *dst, size_t len, const struct iovec *src,
+				int nsrc)
+{
+	uintptr_t p = (uintptr_t)dst;
+	if (len == 0)
+		return 0;
+	if (is_bogus(p, len))
+		return -EFAULT;
+	if (in_range(&proved_writable, p, len)) {
+		char *at = dst;
+		for (int i = 0; i < nsrc; i++) {
+			memcpy(at, src[i].iov_base, src[i].iov_len);
+			at += src[i].iov_len;
+		}
+		return 0;
+	}
+	/* One system call for the whole range, then it is proved. */
+	size_t done = 0;
+	for (int i = 0; i < nsrc;) {
+		int batch = nsrc - i < IOV_MAX ? nsrc - i : IOV_MAX;
+		size_t want = 0;
+		for (int k = 0; k < batch; k++)
+			want += src[i + k].iov_len;
+		struct iovec remote = {(char *)dst + done, want};
+		ssize_t n = process_vm_writev(getpid(), src + i,
+					      (unsigned long)batch, &remote, 1,
+					      0);
+		if (n != (ssize_t)want)
+			return -EFAULT;
+		done += want;
+		i += batch;
+	}
+	remember(&proved_writable, p, len);
+	return 0;
 }
 
 bool ipckit__user_readable(const void *p, size_t len)
