@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <dirent.h>
@@ -315,6 +316,20 @@ static int wait_ready(struct ipckit_obj *o, const char *name)
 static struct ipckit_ids *ids_map[IPCKIT_NKINDS];
 static pthread_mutex_t ids_mutex = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * False if RLIMIT_FSIZE forbids a file of `size` bytes. Past it, growing a
+ * file fails with EFBIG and also raises SIGXFSZ, whose default action
+ * kills the caller; the kernel's xxxget never does that, so the limit is
+ * checked first and is an ENOSPC like a full file system. A system call:
+ * creation paths only.
+ */
+static bool fsize_allows(uint64_t size)
+{
+	struct rlimit rl;
+	return getrlimit(RLIMIT_FSIZE, &rl) < 0 ||
+	       rl.rlim_cur == RLIM_INFINITY || size <= rl.rlim_cur;
+}
+
 static int ids_get(unsigned kind, struct ipckit_ids **out)
 {
 	struct ipckit_ids *ids = __atomic_load_n(&ids_map[kind],
@@ -355,6 +370,10 @@ static int ids_get(unsigned kind, struct ipckit_ids **out)
 		 * would undo other processes' atomic adds on a live file.
 		 * Without fallocate the file is only sized, as before.
 		 */
+		if (!fsize_allows(sizeof(struct ipckit_ids))) {
+			rc = -ENOSPC;
+			goto out_close;
+		}
 		int frc;
 		do
 			frc = fallocate(fd, 0, 0, sizeof(struct ipckit_ids));
@@ -479,6 +498,8 @@ static void set_file_perms(int dirfd, const char *name,
  */
 static int reserve(int fd, uint64_t size)
 {
+	if (!fsize_allows(size))
+		return -ENOSPC;
 	if (posix_fallocate(fd, 0, (off_t)size) == 0)
 		return 0;
 	if (ftruncate(fd, (off_t)size) < 0)
