@@ -11,9 +11,10 @@
  * (it was SIGBUS). Freeing room makes creating work again.
  *
  * The namespace is a 4 MiB tmpfs mounted in a private mount namespace
- * (root); where that is not allowed, RLIMIT_FSIZE stands in for the full
- * file system, which checks only the up-front ENOSPC. Each part runs in a
- * child that has not used ipckit yet, so it picks its own directory.
+ * (root). RLIMIT_FSIZE is checked too, and stands in for the full file
+ * system where a mount is not allowed: ENOSPC up front, and no SIGXFSZ
+ * (growing a file past the limit raises it, and it kills). Each part runs
+ * in a child that has not used ipckit yet, so it picks its own directory.
  */
 #include "helpers.h"
 
@@ -241,12 +242,15 @@ static void on_small_tmpfs(const char *dir)
 	T_EQ(stray_files(dir), 0);
 }
 
-/* Without a mount: files may not grow past 512 KiB. */
+/* Without a mount: files may not grow past 512 KiB; ENOSPC, no signal. */
 static void under_fsize_limit(void)
 {
 	struct rlimit rl = {512 * KIB, 512 * KIB};
-	/* posix_fallocate past the limit also raises SIGXFSZ. */
-	signal(SIGXFSZ, SIG_IGN);
+	/*
+	 * SIGXFSZ keeps its default action, which kills: growing a file
+	 * past the limit raises it, and the kernel's xxxget never does.
+	 */
+	signal(SIGXFSZ, SIG_DFL);
 	int s = T_OK(ipckit_semget(IPC_PRIVATE, 8, 0600));
 	T_OK(setrlimit(RLIMIT_FSIZE, &rl));
 	T_FAIL_ERRNO(ipckit_msgget(IPC_PRIVATE, 0600), ENOSPC);
