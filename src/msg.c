@@ -304,7 +304,9 @@ static int desc_copy_out(struct msq *q, uint32_t d, void *msgp, uint32_t len)
 {
 	struct msq_desc *m = &q->desc[d];
 	long mtype = (long)m->d_mtype;
-	uint32_t nblk = len <= MSQ_INLINE && m->d_size <= MSQ_INLINE
+	/* Read once: a second read could find a size that len overruns. */
+	uint32_t size = m->d_size;
+	uint32_t nblk = len <= MSQ_INLINE && size <= MSQ_INLINE
 				? 0
 				: (len + MSQ_BLOCK - 1) / MSQ_BLOCK;
 	struct iovec small[1 + 2 + 128], *iov = small;
@@ -315,7 +317,7 @@ static int desc_copy_out(struct msq *q, uint32_t d, void *msgp, uint32_t len)
 	}
 	int n = 0, rc = 0;
 	iov[n++] = (struct iovec){&mtype, sizeof(mtype)};
-	if (m->d_size <= MSQ_INLINE) {
+	if (size <= MSQ_INLINE) {
 		if (len)
 			iov[n++] = (struct iovec){m->d_inline, len};
 	} else {
@@ -343,13 +345,14 @@ out_free:
 static void queue_append(struct msq *q, uint32_t d)
 {
 	struct msq_body *b = q->b;
+	uint32_t tail = b->q_tail;
 	q->desc[d].d_next = MSQ_NIL;
 	q->desc[d].d_claim = 0;
 	/* The commit point: one store makes the message reachable. */
-	if (b->q_tail == MSQ_NIL || !desc_ok(q, b->q_tail))
+	if (tail == MSQ_NIL || !desc_ok(q, tail))
 		b->q_head = d;
 	else
-		q->desc[b->q_tail].d_next = d;
+		q->desc[tail].d_next = d;
 	b->q_tail = d;
 	b->q_qnum++;
 	b->q_cbytes += q->desc[d].d_size;
@@ -407,9 +410,9 @@ static void waiter_del(struct msq *q, uint32_t i)
 		b->q_nsend--;
 	w->w_role = 0;
 	atomic_store_explicit(&w->w_state, MSQ_W_FREE, memory_order_relaxed);
-	while (b->q_whigh && b->q_whigh <= q->nwaiters &&
-	       !q->w[b->q_whigh - 1].w_role)
-		b->q_whigh--;
+	uint32_t high = b->q_whigh;
+	while (high && high <= q->nwaiters && !q->w[high - 1].w_role)
+		b->q_whigh = --high;
 }
 
 /* Sets a waiter's state; wakes it if it sleeps. Called with h_lock held. */
@@ -515,10 +518,10 @@ static int msq_reap(struct ipckit_obj *o)
 		struct msq_waiter *w = &q.w[i];
 		if (!w->w_role || !ipckit__proc_is_dead(&w->w_proc))
 			continue;
-		if (atomic_load(&w->w_state) == MSQ_W_GOT &&
-		    desc_ok(&q, w->w_msg) &&
-		    q.desc[w->w_msg].d_claim == i + 1) {
-			queue_append(&q, w->w_msg);
+		uint32_t d = w->w_msg;
+		if (atomic_load(&w->w_state) == MSQ_W_GOT && desc_ok(&q, d) &&
+		    q.desc[d].d_claim == i + 1) {
+			queue_append(&q, d);
 			if (q.b->q_claims)
 				q.b->q_claims--;
 		}
@@ -600,10 +603,11 @@ static int msq_repair(struct ipckit_obj *o)
 			continue;
 		}
 		nrecv++;
+		uint32_t d = w->w_msg;
 		if (atomic_load(&w->w_state) == MSQ_W_GOT) {
-			if (!MARK(w->w_msg))
+			if (!MARK(d))
 				goto out_free;
-			q.desc[w->w_msg].d_claim = i + 1;
+			q.desc[d].d_claim = i + 1;
 			claims++;
 		}
 	}
