@@ -318,6 +318,11 @@ static int desc_copy_out(struct msq *q, uint32_t d, void *msgp, uint32_t len)
 	int n = 0, rc = 0;
 	iov[n++] = (struct iovec){&mtype, sizeof(mtype)};
 	if (size <= MSQ_INLINE) {
+		/* len came from an earlier read of d_size: check it again. */
+		if (len > MSQ_INLINE) {
+			rc = -EIDRM;
+			goto out_free;
+		}
 		if (len)
 			iov[n++] = (struct iovec){m->d_inline, len};
 	} else {
