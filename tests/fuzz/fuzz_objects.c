@@ -639,18 +639,21 @@ static void fz_run_placed(struct fz_input *in)
 	int slot = id >= 0 ? id % IPCKIT_SLOTS : 0;
 	if (slot >= FZ_SLOTS)
 		slot %= FZ_SLOTS;
-	uint8_t *file = malloc(n ? n : 1);
+	/* The lock word may be only partly in the image: the rest is 0. */
+	size_t lock_end = offsetof(struct ipckit_hdr, h_lock) + 4;
+	size_t m = n < lock_end && size >= lock_end ? lock_end : n;
+	uint8_t *file = calloc(1, m ? m : 1);
 	if (!file)
 		fz_die("out of memory");
 	memcpy(file, in->img, n);
-	fz_fix_lock(file, n);
+	fz_fix_lock(file, m);
 
 	char name[64], key[64];
 	fz_name(name, sizeof(name), in->kind, slot);
 	int fd =
 	    openat(fz_dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0 || ftruncate(fd, (off_t)size) < 0 ||
-	    pwrite(fd, file, n, 0) != (ssize_t)n)
+	    pwrite(fd, file, m, 0) != (ssize_t)m)
 		fz_die("cannot place the image");
 	close(fd);
 	free(file);
@@ -833,7 +836,8 @@ static void fz_run_live(struct fz_input *in)
 	} else if (mapped) {
 		/* The image over the object, through the second mapping. */
 		memcpy(w.map, in->img, w.n);
-		fz_fix_lock(w.map, w.n);
+		/* The whole word: the image may cover only part of it. */
+		fz_fix_lock(w.map, w.size);
 	}
 	fz_ops(in->kind, id, true, &in->rng);
 	char name[64];
