@@ -90,7 +90,7 @@ TESTS :=
 include $(sort $(wildcard tests/*.mk))
 TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
 TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh tests/*.sh)) \
-	bench/verify_test.sh examples/run_test.sh
+	bench/verify_test.sh examples/run_test.sh tests/fuzz/fuzz_test.sh
 
 # The preload library as LD_PRELOAD takes it, for tests/run --preload and
 # the tests/preload-*.sh scripts. Under the sanitizers their runtime must
