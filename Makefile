@@ -161,6 +161,14 @@ $(BUILD)/tests/preload-deepbind-lib.so: tests/preload-deepbind-lib.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS)
 
+# The kill torture harness (docs/RELIABILITY.md); tests/torture-short.sh
+# runs it for about 40 s in make test, `torture --seconds N` runs longer.
+$(BUILD)/torture: tests/torture/torture.c $(BUILD)/tests/helpers.o \
+		$(BUILD)/libipckit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -MMD -MP -o $@ $< \
+		$(BUILD)/tests/helpers.o $(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS)
+
 # Tests link the static library, so they run from the tree as they are.
 $(BUILD)/tests/%: tests/%.c $(BUILD)/tests/helpers.o $(BUILD)/libipckit.a
 	@mkdir -p $(dir $@)
@@ -211,7 +219,7 @@ $(BUILD)/examples/%: examples/%.c $(EXAMPLE_HDRS)
 
 examples: $(EXAMPLE_BINS)
 
-test: all $(TEST_BINS) $(BUILD)/ipckit-bench \
+test: all $(TEST_BINS) $(BUILD)/ipckit-bench $(BUILD)/torture \
 		$(BUILD)/tests/preload-deepbind-lib.so
 	IPCKIT_BIN=$(abspath $(BUILD)) IPCKIT_PRELOAD="$(PRELOAD)" \
 		tests/run --preload "$(PRELOAD)" $(TEST_BINS) $(TEST_SCRIPTS)

@@ -700,6 +700,21 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 				rc = wait_ready(o, kname);
 				if (rc == 0 && atomic_load(&o->hdr->h_removed))
 					rc = -EAGAIN;
+				/*
+				 * A segment marked for destruction has given up
+				 * its key; a key name still leading to it means
+				 * its remover died between the two steps. Lock
+				 * it (repair finishes the removal of the name)
+				 * and look again.
+				 */
+				if (rc == 0 && kind == IPCKIT_KIND_SHM &&
+				    (o->hdr->h_mode & SHM_DEST)) {
+					if (ipckit__obj_lock(o) == 0) {
+						ipckit__obj_unlink_key(o);
+						ipckit__obj_unlock(o);
+					}
+					rc = -EAGAIN;
+				}
 				if (rc == 0) {
 					rc = check_existing(o, flg, arg);
 					int id = o->id;

@@ -513,7 +513,17 @@ static uint32_t journal_apply(struct sma *q)
 	switch (kind) {
 	case SMA_J_SEMOP:
 		b->s_otime = b->j_time;
-		if (entry < SMA_WAITERS)
+		/*
+		 * Only a waiter still waiting: when repair redoes a journal
+		 * whose waker died after finishing it, the waiter may have
+		 * taken its result and freed the slot already (its owner
+		 * does that without the lock). The slot cannot have been
+		 * taken again: that needs the lock, whose first holder after
+		 * the death runs this repair.
+		 */
+		if (entry < SMA_WAITERS &&
+		    waiter_waits(atomic_load_explicit(&q->w[entry].w_state,
+						      memory_order_acquire)))
 			old = waiter_finish(q, entry, 0);
 		break;
 	case SMA_J_SETVAL:

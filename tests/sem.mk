@@ -1,4 +1,16 @@
 # Semaphore set tests (semget, semop, semtimedop, semctl, SEM_UNDO).
+# Crash recovery and table limits (src/sem.c): ipckit only, except
+# sem-crash-waiter-killed, which holds for the kernel too.
+TESTS += sem-crash-handoff
+TESTS += sem-crash-handoff-redo
+TESTS += sem-crash-rollback
+TESTS += sem-crash-semop
+TESTS += sem-crash-setall
+TESTS += sem-crash-undo-exit
+TESTS += sem-crash-waiter
+TESTS += sem-crash-waiter-killed
+TESTS += sem-limits-undo
+TESTS += sem-limits-waiters
 TESTS += sem-semctl-bad-cmd
 TESTS += sem-semctl-eacces
 TESTS += sem-semctl-getall-setall
@@ -60,14 +72,3 @@ TESTS += sem-undo-setval-clears
 TESTS += sem-undo-sigkill
 TESTS += sem-undo-sigkill-waiter
 TESTS += sem-undo-threads
-# Crash recovery and table limits (src/sem.c): ipckit only, except
-# sem-crash-waiter-killed, which holds for the kernel too.
-TESTS += sem-crash-handoff
-TESTS += sem-crash-rollback
-TESTS += sem-crash-semop
-TESTS += sem-crash-setall
-TESTS += sem-crash-undo-exit
-TESTS += sem-crash-waiter
-TESTS += sem-crash-waiter-killed
-TESTS += sem-limits-undo
-TESTS += sem-limits-waiters

@@ -1,6 +1,7 @@
 /*
- * shm-rmid-dest-key.c - ipckit only; a reproducer found by the torture
- * harness (docs/RELIABILITY.md), FAILS until shm.c (or obj.c) is fixed.
+ * shm-crash-rmid-key.c - ipckit only; a regression test for a bug the
+ * torture harness found (docs/RELIABILITY.md), fixed in obj.c's
+ * ipckit__get(), which no longer opens a SHM_DEST segment by its key.
  *
  * A process killed inside IPC_RMID of a segment it has attached, after
  * setting SHM_DEST and before unlinking the key ("shm-rmid-dest"): the key

@@ -1,6 +1,7 @@
 /*
- * sem-handoff-redo.c - ipckit only; a reproducer found by the torture
- * harness (docs/RELIABILITY.md), FAILS until sem.c is fixed.
+ * sem-crash-handoff-redo.c - ipckit only; a regression test for a bug the
+ * torture harness found (docs/RELIABILITY.md), fixed in sem.c's
+ * journal_apply(), which now finishes only a waiter still waiting.
  *
  * A waker killed at "sem-handoff-applied" (its journal applied, j_state
  * still COMMITTED) after it finished a blocked semop: the waiter sees DONE,
