@@ -1147,6 +1147,16 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 		if (st == SMA_W_FREE || proc_eq(&w->w_proc, self) ||
 		    (ops && st != SMA_W_DONE) || !is_dead(&dc, &w->w_proc))
 			continue;
+		/*
+		 * Again, now that the owner is known dead: while /proc was
+		 * read it may have taken its result (DONE -> FREE needs no
+		 * lock), returned 0, and died waiting for our lock. Rolled
+		 * back on the state read before, a semop that returned 0
+		 * would be undone. A dead owner's state is final.
+		 */
+		st = atomic_load_explicit(&w->w_state, memory_order_acquire);
+		if (st == SMA_W_FREE)
+			continue;
 		if (st == SMA_W_DONE && w->w_result == 0)
 			waiter_rollback(q, i);
 		else
