@@ -190,7 +190,7 @@ struct wslot {
 
 	/* Counts for the report, per incarnation. */
 	uint64_t nsend, nrecv, nsemop, nattach, nrotate, nchurn, nlate;
-	uint64_t nover, nstale;
+	uint64_t nover;
 
 	struct tmsg rbuf;
 };
@@ -782,16 +782,6 @@ static void do_churn(void)
 		if (id < 0)
 			wfail("segment create: %s", strerror(errno));
 		char *p = ipckit_shmat(id, NULL, 0);
-		/*
-		 * Known (docs/RELIABILITY.md): after a predecessor was killed
-		 * inside IPC_RMID with SHM_DEST set, the key still finds the
-		 * dying segment until it is next locked, so the attach fails.
-		 * The kernel's IPC_RMID is atomic. Counted for the report.
-		 */
-		if (p == (void *)-1 && (errno == EINVAL || errno == EIDRM)) {
-			W->nstale++;
-			break;
-		}
 		if (p == (void *)-1)
 			wfail("segment attach: %s", strerror(errno));
 		p[0] = 1;
@@ -919,7 +909,7 @@ static struct {
 	uint64_t kills, fault_deaths, incarnations, rounds, failures;
 	uint64_t sent, received, lost_to_dead, salvaged_queued, in_doubt;
 	uint64_t semops, attaches, rotations, churns, late, swept[4];
-	uint64_t over_qbytes, stale_keys;
+	uint64_t over_qbytes;
 	uint64_t resolved_applied, resolved_not;
 	uint64_t fault_hits[NFAULTS];
 	int64_t worst_overrun_ns;
@@ -979,7 +969,7 @@ static void spawn(unsigned k, bool faults)
 	w->natt = 0;
 	w->fail[0] = 0;
 	w->nsend = w->nrecv = w->nsemop = w->nattach = 0;
-	w->nrotate = w->nchurn = w->nlate = w->nover = w->nstale = 0;
+	w->nrotate = w->nchurn = w->nlate = w->nover = 0;
 	atomic_store(&S->inc[w->inc].sending, 0);
 	atomic_store(&S->inc[w->inc].acked, 0);
 	killed_by_us[k] = false;
@@ -1103,9 +1093,8 @@ static void reaped(unsigned k, int status, bool replace)
 	tot.churns += w->nchurn;
 	tot.late += w->nlate;
 	tot.over_qbytes += w->nover;
-	tot.stale_keys += w->nstale;
 	w->nsend = w->nrecv = w->nsemop = w->nattach = 0;
-	w->nrotate = w->nchurn = w->nlate = w->nover = w->nstale = 0;
+	w->nrotate = w->nchurn = w->nlate = w->nover = 0;
 	salvage_recv(k);
 	resolve_semb(k);
 	memset(w->held, 0, sizeof(w->held));
@@ -1769,10 +1758,9 @@ int main(int argc, char **argv)
 	       " calls over 10 ms late\n",
 	       tot.swept[1], tot.swept[2], tot.swept[3],
 	       tot.worst_overrun_ns / 1e6, tot.late);
-	printf("torture: known differences seen: msg_cbytes above msg_qbytes "
-	       "%" PRIu64 " times; a removed segment's key found %" PRIu64
-	       " times\n",
-	       tot.over_qbytes, tot.stale_keys);
+	printf("torture: msg_cbytes seen above msg_qbytes %" PRIu64
+	       " times (requeued hand-offs of dead receivers)\n",
+	       tot.over_qbytes);
 	if (opt.verbose)
 		for (int i = 0; i < NFAULTS; i++)
 			printf("torture: crash point %-24s %" PRIu64
