@@ -336,7 +336,13 @@ static void fz_ops_sem(int id, bool timed, struct fz_rng *r)
 	fz_buf_free(ds, sizeof(*ds), "IPC_STAT");
 	if (nsems == 0 || nsems > SMA_NSEMS_MAX)
 		nsems = 1;
-	size_t alen = 2ull * nsems;
+	/*
+	 * GETALL writes as many values as the set has, and IPC_STAT said
+	 * how many. In race mode the writer can flip h_removed, so that the
+	 * next call maps the file anew and believes another count: the
+	 * arrays then have room for the largest set (docs/RELIABILITY.md).
+	 */
+	size_t alen = 2ull * (fz_race ? SMA_NSEMS_MAX : nsems);
 	a.array = fz_buf(alen);
 	FZ_CALL(ipckit_semctl(id, 0, GETALL, a));
 	fz_buf_free(a.array, alen, "GETALL");
