@@ -698,8 +698,16 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 			rc = open_name(kind, kname, &o);
 			if (rc == 0) {
 				rc = wait_ready(o, kname);
-				if (rc == 0 && atomic_load(&o->hdr->h_removed))
+				if (rc == 0 && atomic_load(&o->hdr->h_removed)) {
+					/*
+					 * Its remover is unlinking the key, or
+					 * died before: taking the lock waits for
+					 * the one and finishes for the other.
+					 */
+					if (ipckit__obj_lock(o) == 0)
+						ipckit__obj_unlock(o);
 					rc = -EAGAIN;
+				}
 				/*
 				 * A segment marked for destruction has given up
 				 * its key; a key name still leading to it means
@@ -981,9 +989,15 @@ void ipckit__obj_unlink_key(struct ipckit_obj *o)
 void ipckit__obj_remove(struct ipckit_obj *o)
 {
 	const struct ipckit_ns *ns;
-	ipckit__obj_unlink_key(o);
+	/*
+	 * Marked first: a remover killed after this leaves an object every
+	 * caller sees as removed, and the next locker finishes the removal
+	 * (ipckit__obj_lock). Unlinking the key first could leave a live
+	 * object without its key.
+	 */
 	atomic_store(&o->hdr->h_removed, 1);
 	ipckit__fault("remove-marked");
+	ipckit__obj_unlink_key(o);
 	if (o->slot >= 0 && ipckit__ns_checked(&ns) == 0) {
 		char name[48];
 		slot_name(name, sizeof(name), o->kind, o->slot);
