@@ -202,16 +202,28 @@ long __wrap_syscall(long nr, ...);
  * dropping every lock (STYLE.md: sample, unlock, wait), so a signal
  * handler running during it may re-enter ipckit.
  */
+/*
+ * Reading six variadic arguments when the caller passed fewer reads the
+ * caller's stack past what it pushed (the sixth is not in a register):
+ * harmless in practice, as in glibc's syscall(), but AddressSanitizer is
+ * right to call it an underflow. So only the futex calls, which always
+ * pass six, read six; the library's other syscall() uses pass at most
+ * two (capget, gettid).
+ */
 long __wrap_syscall(long nr, ...)
 {
 	va_list ap;
 	va_start(ap, nr);
 	long a1 = va_arg(ap, long), a2 = va_arg(ap, long);
+	if (nr != SYS_futex) {
+		va_end(ap);
+		return __real_syscall(nr, a1, a2);
+	}
 	long a3 = va_arg(ap, long), a4 = va_arg(ap, long);
 	long a5 = va_arg(ap, long), a6 = va_arg(ap, long);
 	va_end(ap);
 	int cmd = (int)a2 & FUTEX_CMD_MASK;
-	if (nr != SYS_futex || (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET))
+	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
 		return __real_syscall(nr, a1, a2, a3, a4, a5, a6);
 	bool was_parked = guard_parked;
 	guard_parked = true;
