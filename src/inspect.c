@@ -106,11 +106,24 @@ static int snap_msg(struct ipckit_obj *o, struct ipckit_snap *s,
 	const char *base = (const char *)o->hdr;
 	const struct msq_body *b =
 	    (const struct msq_body *)(base + IPCKIT_BODY_OFFSET);
-	const struct msq_desc *desc =
-	    (const struct msq_desc *)(base + b->q_desc_off);
-	const struct msq_waiter *w =
-	    (const struct msq_waiter *)(base + b->q_waiter_off);
+	/*
+	 * Read once and checked against the mapping here: what
+	 * msq_validate() accepted may have been rewritten since.
+	 */
+	uint64_t desc_off = b->q_desc_off, waiter_off = b->q_waiter_off;
 	uint32_t ndesc = b->q_ndesc, nw = b->q_nwaiters;
+	uint64_t lo = IPCKIT_BODY_OFFSET + sizeof(*b);
+	if (desc_off < lo || desc_off > o->size ||
+	    desc_off % _Alignof(struct msq_desc) ||
+	    ndesc > (o->size - desc_off) / sizeof(struct msq_desc) ||
+	    waiter_off < lo || waiter_off > o->size ||
+	    waiter_off % _Alignof(struct msq_waiter) ||
+	    nw > (o->size - waiter_off) / sizeof(struct msq_waiter))
+		return -EINVAL;
+	const struct msq_desc *desc =
+	    (const struct msq_desc *)(base + desc_off);
+	const struct msq_waiter *w =
+	    (const struct msq_waiter *)(base + waiter_off);
 	size_t cap = 0;
 	int rc;
 
@@ -331,17 +344,22 @@ static int snap_sem(struct ipckit_obj *o, struct ipckit_snap *s,
 		    atomic_load_explicit(&w[i].w_state, memory_order_relaxed);
 		if (st != SMA_W_SPIN && st != SMA_W_SLEEP)
 			continue;
-		uint32_t op = (uint32_t)w[i].w_ops + w[i].w_block;
-		if (w[i].w_block >= w[i].w_nsops ||
-		    (uint32_t)w[i].w_ops + w[i].w_nsops > npool ||
-		    pool[op].o_num >= nsems) {
+		/* Each read once: an index checked is the index used. */
+		uint32_t ops = w[i].w_ops, nsops = w[i].w_nsops;
+		uint32_t blk = w[i].w_block;
+		if (blk >= nsops || ops + nsops > npool) {
+			free(seqs);
+			return -EINVAL;
+		}
+		struct sma_op op = pool[ops + blk];
+		if (op.o_num >= nsems) {
 			free(seqs);
 			return -EINVAL;
 		}
 		struct ipckit_snap_semwait *sw = &s->sem.waiters[n];
-		sw->num = pool[op].o_num;
-		sw->op = pool[op].o_op;
-		sw->nsops = w[i].w_nsops;
+		sw->num = op.o_num;
+		sw->op = op.o_op;
+		sw->nsops = (uint16_t)nsops;
 		(*recs)[n] =
 		    (struct rec){w[i].w_proc.p_pid, w[i].w_proc.p_start};
 		seqs[n] = w[i].w_seq;
