@@ -348,9 +348,11 @@ static const struct sma_op *waiter_ops(const struct sma *q,
 static struct sma_undo *waiter_undo(const struct sma *q,
 				    const struct sma_waiter *w)
 {
-	if (w->w_undo >= q->nundo)
+	/* Read once: the file may change between a check and a use. */
+	uint32_t undo = w->w_undo;
+	if (undo >= q->nundo)
 		return NULL;
-	struct sma_undo *u = undo_rec(q, w->w_undo);
+	struct sma_undo *u = undo_rec(q, undo);
 	if (atomic_load_explicit(&u->u_state, memory_order_relaxed) !=
 		    SMA_U_USED ||
 	    !proc_eq(&u->u_proc, &w->w_proc))
@@ -538,9 +540,12 @@ static uint32_t journal_apply(struct sma *q)
 				memset(x->u_adj, 0, 2ull * q->nsems);
 				continue;
 			}
-			for (uint32_t i = 0; i < n; i++)
-				if (q->scr[i].c_num < q->nsems)
-					x->u_adj[q->scr[i].c_num] = 0;
+			for (uint32_t i = 0; i < n; i++) {
+				/* Read once: checked and used as one value. */
+				uint32_t num = q->scr[i].c_num;
+				if (num < q->nsems)
+					x->u_adj[num] = 0;
+			}
 		}
 		q->o->hdr->h_ctime = b->j_time;
 		break;
@@ -1949,10 +1954,10 @@ static int sma_count(const struct sma *q, uint32_t semnum, bool zero)
 						       memory_order_relaxed)))
 			continue;
 		const struct sma_op *ops = waiter_ops(q, w, &n);
-		if (!ops || w->w_block >= n || ops[w->w_block].o_num != semnum)
+		uint32_t blk = w->w_block; /* read once: checked, then used */
+		if (!ops || blk >= n || ops[blk].o_num != semnum)
 			continue;
-		if (zero ? ops[w->w_block].o_op == 0
-			 : ops[w->w_block].o_op < 0)
+		if (zero ? ops[blk].o_op == 0 : ops[blk].o_op < 0)
 			count++;
 	}
 	return count;
