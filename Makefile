@@ -123,7 +123,7 @@ EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) \
 EXAMPLE_HDRS := examples/sysv.h examples/bank.h examples/common.h \
 	include/ipckit.h
 
-.PHONY: all lib examples test sanitize bench demo install clean format
+.PHONY: all lib examples test sanitize bench demo fuzz install clean format
 all: lib $(BUILD)/ipckit examples
 lib: $(BUILD)/libipckit.a $(BUILD)/libipckit.so $(BUILD)/libipckit-preload.so
 
@@ -226,6 +226,26 @@ test: all $(TEST_BINS) $(BUILD)/ipckit-bench $(BUILD)/torture \
 
 sanitize:
 	$(MAKE) BUILD=build/san SAN=1 test
+
+# The object-file fuzzer (tests/fuzz/, docs/RELIABILITY.md section 5):
+# clang with libFuzzer, ASan and UBSan; not part of `all`. make test runs a
+# bounded session through tests/fuzz/fuzz_test.sh; this is the long run.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 3600
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+		-fsanitize=fuzzer,address,undefined
+FUZZ_DEFS    := $(if $(filter src/inspect.c,$(LIB_SRCS)),-DFUZZ_INSPECT)
+
+$(BUILD)/fuzz/fuzz-objects: tests/fuzz/fuzz_objects.c $(LIB_SRCS) \
+		$(wildcard src/*.h) include/ipckit.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARN) -Iinclude -Isrc $(FUZZ_DEFS) \
+		$(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_objects.c $(LIB_SRCS) \
+		$(LDLIBS)
+
+fuzz: $(BUILD)/fuzz/fuzz-objects
+	tests/fuzz/fuzz_test.sh --bin $< --seconds $(FUZZ_SECONDS) --budget 0 \
+		--artifacts $(BUILD)/fuzz/out
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib \
