@@ -35,7 +35,8 @@ if [ -z "${IPCKIT_BIN:-}" ] || [ ! -d "$IPCKIT_BIN/examples" ]; then
 	exit 77
 fi
 bin="$IPCKIT_BIN/examples"
-preload="$IPCKIT_BIN/libipckit-preload.so"
+# As LD_PRELOAD takes it: under make sanitize the ASan runtime comes first.
+preload="${IPCKIT_PRELOAD:-$IPCKIT_BIN/libipckit-preload.so}"
 limit=$(awk -v m="${IPCKIT_TEST_TIMEOUT_MULT:-1}" \
 	'BEGIN { printf "%d", 30 * m }')
 me=$(id -un)

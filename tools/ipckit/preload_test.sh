@@ -4,18 +4,21 @@
 . "$(dirname "$0")/testlib.sh"
 
 lib="$IPCKIT_BIN/libipckit-preload.so"
+# As LD_PRELOAD takes it: under make sanitize the ASan runtime comes first.
+preload="${IPCKIT_PRELOAD:-$lib}"
 if [ ! -f "$lib" ]; then
 	# Not built: any library under that name tests the detector.
 	libm=$(ldconfig -p 2>/dev/null | awk '/libm\.so\.6 .*x86-64|libm\.so\.6 / { print $NF; exit }')
 	[ -n "$libm" ] || skip "no preload library and no libm to stand in"
 	lib="$T_TMP/libipckit-preload.so"
 	cp "$libm" "$lib"
+	preload=$lib
 fi
 
 sleep 60 &
 plain=$!
 track_pid "$plain"
-LD_PRELOAD="$lib" sleep 60 &
+LD_PRELOAD="$preload" sleep 60 &
 pre=$!
 track_pid "$pre"
 loaded() { grep -q libipckit-preload "/proc/$pre/maps"; }
