@@ -694,8 +694,10 @@ IPCKIT_EXPORT int ipckit_msgget(key_t key, int msgflg)
 #define MSQ_SLICE_IDLE_MS 1000
 
 /*
- * Waits until waiter record i leaves MSQ_W_WAITING. Spins first (no system
- * call), then announces SLEEPING and sleeps on the record's own futex word.
+ * Waits until waiter record i leaves MSQ_W_WAITING. Spins `spin` times
+ * first (no system call; none when the caller already spun in
+ * msq_peek_spin()), then announces SLEEPING and sleeps on the record's own
+ * futex word.
  * It sleeps at most `slice_ms` at a time (the caller then looks again):
  * MSQ_SLICE_MS when another receiver or a hand-off exists that a dead
  * process could hold (the caller reaps), else MSQ_SLICE_IDLE_MS, for a
@@ -705,9 +707,8 @@ IPCKIT_EXPORT int ipckit_msgget(key_t key, int msgflg)
  * the end of a slice, -EINTR after a signal handler.
  */
 static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
-		    long slice_ms)
+		    long slice_ms, unsigned spin)
 {
-	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0; i < spin; i++) {
 		if (atomic_load_explicit(&w->w_state, memory_order_acquire) !=
 		    MSQ_W_WAITING)
@@ -764,6 +765,46 @@ static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
 			return until == deadline ? -ETIMEDOUT : -EAGAIN;
 		return rc;
 	}
+}
+
+/*
+ * Spinning before queueing up. A receiver that found the queue empty, or a
+ * sender that found it full, watches the body without the lock for up to
+ * the spin limit and, if the state it waits for shows up, tries again
+ * instead of taking a waiter record. Taking a record, being handed the
+ * message and locking again to take it out costs three lock round trips
+ * between the two processes; this costs one, and leaves the lock to the
+ * other side while it works: a stream between two processes then needs
+ * no waiter record at all. The fields are read without the lock, as
+ * hints: whatever they say is checked again under it. A process that
+ * spins here is not yet waiting in the kernel's sense (docs/DESIGN.md,
+ * section 9): within the spin, a receiver that arrives later may take a
+ * message first. Returns true when the state showed up.
+ */
+static bool msq_peek_spin(const struct msq *q, uint32_t need, bool sending)
+{
+	const struct msq_body *b = q->b;
+	unsigned spin = ipckit__spin_limit();
+	for (unsigned i = 0; i < spin; i++) {
+		if (sending) {
+			uint64_t cbytes = __atomic_load_n(&b->q_cbytes,
+							  __ATOMIC_RELAXED);
+			uint32_t qnum = __atomic_load_n(&b->q_qnum,
+							__ATOMIC_RELAXED);
+			uint32_t qbytes = __atomic_load_n(&b->q_qbytes,
+							  __ATOMIC_RELAXED);
+			if (cbytes + need <= qbytes && (uint64_t)qnum + 1 <= qbytes)
+				return true;
+		} else if (__atomic_load_n(&b->q_head, __ATOMIC_RELAXED) !=
+			   MSQ_NIL) {
+			return true;
+		}
+		if (atomic_load_explicit(&q->o->hdr->h_removed,
+					 memory_order_relaxed))
+			return true; /* the locked retry reports it */
+		ipckit__cpu_relax();
+	}
+	return false;
 }
 
 /* A waiter's state as its owner sees it, under the lock. */
@@ -835,6 +876,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 	ipckit__self(&self);
 	msq_view(o, &q);
 	int wi = -1;
+	bool peeked = false;
 	for (;;) {
 		rc = ipckit__obj_lock(o);
 		if (rc < 0)
@@ -859,6 +901,12 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 			ipckit__obj_unlock(o);
 			continue;
 		}
+		if (!peeked && ipckit__spin_limit()) {
+			peeked = true;
+			ipckit__obj_unlock(o);
+			msq_peek_spin(&q, (uint32_t)msgsz, true);
+			continue;
+		}
 		wi = waiter_add(&q, MSQ_ROLE_SEND, &self);
 		if (wi >= 0)
 			q.w[wi].w_need = (uint32_t)msgsz;
@@ -874,7 +922,8 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 			continue;
 		}
 		rc = msq_wait(&q.w[wi], has_deadline ? &deadline : NULL,
-			      slices ? MSQ_SLICE_MS : MSQ_SLICE_IDLE_MS);
+			      slices ? MSQ_SLICE_MS : MSQ_SLICE_IDLE_MS,
+			      peeked ? 0 : ipckit__spin_limit());
 		if (rc == -EINTR || rc == -ETIMEDOUT) {
 			int lrc = ipckit__obj_lock(o);
 			if (lrc < 0) {
@@ -1088,6 +1137,7 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 	ipckit__self(&self);
 	msq_view(o, &q);
 	long n;
+	bool peeked = false;
 	for (;;) {
 		n = ipckit__obj_lock(o);
 		if (n < 0)
@@ -1105,6 +1155,12 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		    (has_deadline && ipckit__expired(&deadline))) {
 			ipckit__obj_unlock(o);
 			break;
+		}
+		if (!peeked && q.b->q_head == MSQ_NIL && ipckit__spin_limit()) {
+			peeked = true;
+			ipckit__obj_unlock(o);
+			msq_peek_spin(&q, 0, false);
+			continue;
 		}
 		bool slices = q.b->q_claims || q.b->q_nrecv;
 		int wi = waiter_add(&q, MSQ_ROLE_RECV, &self);
@@ -1125,7 +1181,8 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		do {
 			wrc = msq_wait(w, has_deadline ? &deadline : NULL,
 				       slices ? MSQ_SLICE_MS
-					      : MSQ_SLICE_IDLE_MS);
+					      : MSQ_SLICE_IDLE_MS,
+				       peeked ? 0 : ipckit__spin_limit());
 			if (wrc != -EAGAIN)
 				break;
 			/* A slice ended: removed? Reap the dead, wait on. */
