@@ -208,17 +208,27 @@ static uint32_t blocks_for(uint32_t size)
 	return size <= MSQ_INLINE ? 0 : (size + MSQ_BLOCK - 1) / MSQ_BLOCK;
 }
 
-/* Returns descriptor d's blocks and d itself to the free lists. */
+/*
+ * Returns descriptor d's blocks and d itself to the free lists. The chain
+ * goes back whole, in its order, onto the front of the free list: blocks
+ * then come back out in the order they were in, usually ascending and
+ * adjacent, so the next message of the same size is one run of memory,
+ * copied in one piece (block_run()) and read by the other processor as a
+ * stream the prefetcher follows, not 64 scattered lines.
+ */
 static void desc_free(struct msq *q, uint32_t d)
 {
 	struct msq_desc *m = &q->desc[d];
-	uint32_t blk = m->d_block, n = blocks_for(m->d_size);
+	uint32_t first = m->d_block, last = MSQ_NIL, n = blocks_for(m->d_size);
 	/* A damaged chain may cycle: never walk more than every block. */
+	uint32_t blk = first;
 	for (uint32_t i = 0; i < n && i < q->nblocks && blk < q->nblocks; i++) {
-		uint32_t next = q->bnext[blk];
-		q->bnext[blk] = q->b->q_block_free;
-		q->b->q_block_free = blk;
-		blk = next;
+		last = blk;
+		blk = q->bnext[blk];
+	}
+	if (last != MSQ_NIL) {
+		q->bnext[last] = q->b->q_block_free;
+		q->b->q_block_free = first;
 	}
 	m->d_block = MSQ_NIL;
 	m->d_claim = 0;
@@ -276,6 +286,28 @@ static uint32_t desc_alloc(struct msq *q, uint32_t size, int *err)
 	return d;
 }
 
+/*
+ * The run of adjacent blocks that starts at block `blk` (< nblocks) of a
+ * chain with `left` bytes to go: returns its length in bytes (at most
+ * left) and sets *after to the chain's next block past the run. Each
+ * link is read once: the chain is input another process may rewrite.
+ */
+static uint32_t block_run(const struct msq *q, uint32_t blk, uint32_t left,
+			  uint32_t *after)
+{
+	uint32_t len = 0;
+	for (;;) {
+		uint32_t k = left - len < MSQ_BLOCK ? left - len : MSQ_BLOCK;
+		uint32_t next = q->bnext[blk];
+		len += k;
+		if (len == left || next != blk + 1 || next >= q->nblocks) {
+			*after = next;
+			return len;
+		}
+		blk = next;
+	}
+}
+
 /* Copies the payload of a fresh descriptor in from a proved-readable buffer. */
 static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
 {
@@ -285,12 +317,12 @@ static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
 		memcpy(m->d_inline, src, left);
 		return;
 	}
-	for (uint32_t blk = m->d_block; left && blk < q->nblocks;
-	     blk = q->bnext[blk]) {
-		uint32_t n = left < MSQ_BLOCK ? left : MSQ_BLOCK;
+	for (uint32_t blk = m->d_block; left && blk < q->nblocks;) {
+		uint32_t after, n = block_run(q, blk, left, &after);
 		memcpy(q->blocks + (uint64_t)blk * MSQ_BLOCK, src, n);
 		src += n;
 		left -= n;
+		blk = after;
 	}
 }
 
@@ -332,11 +364,11 @@ static int desc_copy_out(struct msq *q, uint32_t d, void *msgp, uint32_t len)
 				rc = -EIDRM;
 				goto out_free;
 			}
-			uint32_t k = left < MSQ_BLOCK ? left : MSQ_BLOCK;
+			uint32_t after, k = block_run(q, blk, left, &after);
 			iov[n++] = (struct iovec){
 				q->blocks + (uint64_t)blk * MSQ_BLOCK, k};
 			left -= k;
-			blk = q->bnext[blk];
+			blk = after;
 		}
 	}
 	rc = ipckit__copy_to_user_gather(msgp, sizeof(long) + len, iov, n);
