@@ -21,6 +21,12 @@
  *   version, size or internal offsets) fails with EINVAL if the object
  *   cannot be identified, or EIDRM once it is found damaged; it never
  *   crashes or hangs the caller.
+ * - Resources the kernel does not need: msgget, semget and shmget, shmat,
+ *   and any call on an object this process has not opened yet open and
+ *   map the object's file, so they can also fail with EMFILE or ENFILE
+ *   (out of file descriptors) and ENOMEM (out of address space), errors
+ *   the kernel's calls do not give there. The lists below name only the
+ *   kernel's errors.
  * - Calls that may block fail with EINTR when a signal handler runs, even
  *   one installed with SA_RESTART: System V calls are never restarted.
  * - Thread-safe; fork() and exec() behave as on the kernel (see shmat and
