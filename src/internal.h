@@ -162,6 +162,14 @@ struct ipckit_obj {
 	struct ipckit_hdr *hdr;	/* the mapping of the control part */
 	uint64_t size;		/* mapped bytes (h_ctl_size, checked) */
 	uint64_t file_size;	/* h_size, == the file's size (checked) */
+	/*
+	 * The creator's mapping of the rest of the file (shm's data pages),
+	 * right after the control part, when that is at most
+	 * IPCKIT_SPARE_MAX bytes; NULL otherwise and once shm.c has taken it
+	 * (under its attachment lock). Unmapped with the handle if unused.
+	 */
+	void *spare;
+	size_t spare_len;
 	unsigned kind;
 	int id;
 	int slot;
@@ -182,6 +190,9 @@ struct ipckit_obj {
 	 */
 	_Atomic int64_t reap_ms;
 };
+
+/* The largest spare a creator maps (struct ipckit_obj's spare). */
+#define IPCKIT_SPARE_MAX ((uint64_t)1 << 20)
 
 #define IPCKIT_REAP_MS 100
 /*
@@ -272,6 +283,12 @@ IPCKIT_HIDDEN int ipckit__perm_cached(struct ipckit_obj *o, int flag);
 IPCKIT_HIDDEN void ipckit__creds_changed(void);
 /* Owner, creator or privileged (IPC_SET, IPC_RMID); else -EPERM. */
 IPCKIT_HIDDEN int ipckit__may_own(const struct ipckit_hdr *h);
+/*
+ * The same with the effective uid from the handle's permission cache (no
+ * system call unless credentials may have changed, as for
+ * ipckit__perm_cached). Called with h_lock held.
+ */
+IPCKIT_HIDDEN int ipckit__may_own_cached(struct ipckit_obj *o);
 /*
  * Capabilities, as the kernel checks them: CAP_IPC_OWNER bypasses the mode
  * bits, CAP_SYS_ADMIN the owner check of IPC_SET and IPC_RMID,

@@ -7,16 +7,18 @@
  *   <kind>.<slot>        the object file; its slot is id % 32768
  *   <kind>.key.<8 hex>   a second hard link to it, for objects with a key
  *   <kind>.ids           sequence numbers (struct ipckit_ids)
- *   .tmp.<kind>.<pid>.<n> an object being built
+ *   .tmp.<kind>.<pid>.<n> an object being built, where the file system
+ *                        has no O_TMPFILE (else it has no name until linked)
  *
- * Publication: a creator builds and initializes the whole object under a
- * temporary name, then link()s it to its key name (the atomic test-and-set
- * that decides a create race: exactly one link succeeds), then to a free
- * slot name (link again: a slot has one owner), writes the id and stores
- * READY. Openers by key wait for READY; a creator killed before READY is
- * detected by its recorded pid and start time, and whoever finds its
- * half-made object removes it. Openers by id never see an object before
- * READY. No global lock exists, so none can be left held.
+ * Publication: a creator builds and initializes the whole object in an
+ * unnamed file (or under a temporary name), then link()s it to its key
+ * name (the atomic test-and-set that decides a create race: exactly one
+ * link succeeds), then to a free slot name (link again: a slot has one
+ * owner), writes the id and stores READY. Openers by key wait for READY;
+ * a creator killed before READY is detected by its recorded pid and start
+ * time, and whoever finds its half-made object removes it. Openers by id
+ * never see an object before READY. No global lock exists, so none can be
+ * left held.
  *
  * Removal invariant: while h_removed is 0, every name the object was
  * published under still names it; names are unlinked only by a holder of
@@ -120,12 +122,11 @@ static bool in_group(gid_t gid)
 	return false;
 }
 
-/* The kernel's ipcperms(), read fresh. */
-static int perm_fresh(const struct ipckit_hdr *h, int flag)
+/* The kernel's ipcperms() for a caller whose effective uid is `euid`. */
+static int perm_check(const struct ipckit_hdr *h, int flag, uid_t euid)
 {
 	int requested = (flag >> 6) | (flag >> 3) | flag;
 	int granted = (int)h->h_mode;
-	uid_t euid = geteuid();
 	if (euid == h->h_cuid || euid == h->h_uid)
 		granted >>= 6;
 	else if (in_group(h->h_cgid) || in_group(h->h_gid))
@@ -133,6 +134,12 @@ static int perm_fresh(const struct ipckit_hdr *h, int flag)
 	if ((requested & ~granted & 0007) && !ipckit__capable(CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
+}
+
+/* The kernel's ipcperms(), read fresh. */
+static int perm_fresh(const struct ipckit_hdr *h, int flag)
+{
+	return perm_check(h, flag, geteuid());
 }
 
 int ipckit__perm(const struct ipckit_hdr *h, int flag)
@@ -156,6 +163,8 @@ int ipckit__may_own(const struct ipckit_hdr *h)
 struct perm_cache {
 	uint32_t gen, mode, uid, gid;
 	int verdict[8];	/* per requested rwx mask; 1 granted, -1 denied */
+	bool euid_known; /* euid as read in credential generation `gen` */
+	uid_t euid;
 };
 
 /* ---- mapping and validation ---------------------------------------------- */
@@ -171,7 +180,13 @@ static int check_hdr(const struct ipckit_hdr *h, uint64_t size, unsigned kind)
 
 static void obj_free(struct ipckit_obj *o)
 {
-	munmap(o->hdr, o->size);
+	/* An unused spare follows the control part: one munmap for both. */
+	size_t spare = o->spare && (char *)o->spare == (char *)o->hdr + o->size
+			       ? o->spare_len
+			       : 0;
+	if (o->spare && !spare)
+		munmap(o->spare, o->spare_len);
+	munmap(o->hdr, o->size + spare);
 	free(o->perm);
 	free(o);
 }
@@ -507,6 +522,12 @@ static int reserve(int fd, uint64_t size)
 	return posix_fallocate(fd, 0, (off_t)size) == 0 ? 0 : -ENOSPC;
 }
 
+/*
+ * An object being built: an unnamed O_TMPFILE file (tmp is ""), or, where
+ * the namespace's file system has no O_TMPFILE, a file under a temporary
+ * name. An unnamed file needs no unlink and leaves nothing when its
+ * creator dies before linking it.
+ */
 struct build {
 	char tmp[64];
 	int fd;
@@ -514,54 +535,136 @@ struct build {
 };
 
 static atomic_uint tmp_counter;
+/* Set once O_TMPFILE (or linking such a file) failed here: names instead. */
+static atomic_bool tmpfile_off;
+/* Set once linkat(AT_EMPTY_PATH) was refused (without CAP_DAC_READ_SEARCH). */
+static atomic_bool flink_off;
 
-static int build_object(unsigned kind, key_t key, int flg, uint64_t arg,
-			struct build *b)
+/*
+ * Opens the file to build in: unnamed with its final mode where possible
+ * (nobody can open it before it is linked), else under a temporary name
+ * with mode 0600 until built.
+ */
+static int build_open(const struct ipckit_ns *ns, const char *kname,
+		      mode_t mode, struct build *b)
 {
-	const struct ipckit_ns *ns;
-	const struct ipckit_kind_ops *ops = ipckit__kind(kind);
-	int rc = ipckit__ns_checked(&ns);
-	if (rc < 0)
-		return rc;
-	snprintf(b->tmp, sizeof(b->tmp), ".tmp.%s.%d.%u", ops->name,
-		 (int)getpid(), atomic_fetch_add(&tmp_counter, 1));
+	if (!atomic_load_explicit(&tmpfile_off, memory_order_relaxed)) {
+		b->tmp[0] = 0;
+		b->fd = openat(ns->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+			       mode);
+		if (b->fd >= 0)
+			return 0;
+		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+			return errno == EDQUOT ? -ENOSPC : -errno;
+		atomic_store(&tmpfile_off, true);
+	}
+	snprintf(b->tmp, sizeof(b->tmp), ".tmp.%s.%d.%u", kname, (int)getpid(),
+		 atomic_fetch_add(&tmp_counter, 1));
 	b->fd = openat(ns->dirfd, b->tmp,
 		       O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (b->fd < 0)
 		return errno == EDQUOT ? -ENOSPC : -errno;
+	return 0;
+}
+
+/*
+ * Links the object being built under `name`: the atomic test-and-set of
+ * publication (-EEXIST when the name is taken). An unnamed file is linked
+ * through its descriptor: AT_EMPTY_PATH where we may (it needs
+ * CAP_DAC_READ_SEARCH), else /proc/self/fd. -EAGAIN when neither works
+ * (no /proc): later builds use temporary names, and the caller starts over.
+ */
+static int build_link(const struct ipckit_ns *ns, struct build *b,
+		      const char *name)
+{
+	if (b->tmp[0])
+		return linkat(ns->dirfd, b->tmp, ns->dirfd, name, 0) == 0
+			       ? 0
+			       : -errno;
+	if (!atomic_load_explicit(&flink_off, memory_order_relaxed)) {
+		if (linkat(b->fd, "", ns->dirfd, name, AT_EMPTY_PATH) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return -errno;
+		atomic_store(&flink_off, true);
+	}
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", b->fd);
+	if (linkat(AT_FDCWD, path, ns->dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	atomic_store(&tmpfile_off, true);
+	return -EAGAIN;
+}
+
+/*
+ * The permission cache of a handle just built: its creator is its owner,
+ * with the effective uid read for the header. `gen` is the credential
+ * generation read before that uid was.
+ */
+static void perm_seed(struct ipckit_obj *o, uint32_t gen);
+
+static int build_object(const struct ipckit_ns *ns, unsigned kind, key_t key,
+			int flg, uint64_t arg, struct build *b)
+{
+	const struct ipckit_kind_ops *ops = ipckit__kind(kind);
 	uint64_t size = ops->file_size(arg), ctl = ops->ctl_size(arg);
+	mode_t mode = file_mode((uint32_t)flg & 0777);
+	int rc = build_open(ns, ops->name, mode, b);
+	if (rc < 0)
+		return rc;
 	rc = size && ctl >= IPCKIT_BODY_OFFSET && ctl <= size
 		     ? reserve(b->fd, size)
 		     : -EINVAL;
 	if (rc < 0)
 		goto out_unlink;
-	void *p = mmap(NULL, ctl, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
-		       0);
+	/*
+	 * The whole file when the rest is small: shm's data pages, which its
+	 * creator's shmat then uses without opening and mapping the file
+	 * again (o->spare).
+	 */
+	uint64_t len = size - ctl <= IPCKIT_SPARE_MAX ? size : ctl;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
+	if (p == MAP_FAILED && len != ctl) {
+		len = ctl;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
+			 0);
+	}
 	if (p == MAP_FAILED) {
 		rc = -ENOMEM;
 		goto out_unlink;
 	}
 	struct ipckit_obj *o = calloc(1, sizeof(*o));
 	if (!o) {
-		munmap(p, ctl);
+		munmap(p, len);
 		rc = -ENOMEM;
 		goto out_unlink;
 	}
 	o->hdr = p;
 	o->size = ctl;
 	o->file_size = size;
+	if (len != ctl) {
+		o->spare = (char *)p + ctl;
+		o->spare_len = len - ctl;
+	}
 	o->kind = kind;
 	o->id = -1;
 	o->slot = -1;
 	atomic_init(&o->refs, 1);
 	struct stat st;
-	fstat(b->fd, &st);
+	if (fstat(b->fd, &st) < 0) {
+		rc = -errno;
+		obj_free(o);
+		goto out_unlink;
+	}
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 
 	struct ipckit_hdr *h = o->hdr;
 	struct ipckit_proc_rec self;
 	ipckit__self(&self);
+	uint32_t gen = atomic_load(&cred_gen);
 	h->h_magic = IPCKIT_MAGIC;
 	h->h_version = IPCKIT_LAYOUT_VERSION;
 	h->h_kind = kind;
@@ -576,10 +679,16 @@ static int build_object(unsigned kind, key_t key, int flg, uint64_t arg,
 	h->h_ctime = ipckit__now();
 	h->h_body = IPCKIT_BODY_OFFSET;
 	h->h_ctl_size = ctl;
+	perm_seed(o, gen);
 	rc = ipckit__lock_init(h->h_lock);
 	if (rc == 0)
 		rc = ops->init(o, arg);
-	if (rc == 0 && fchmod(b->fd, file_mode(h->h_mode)) < 0)
+	/*
+	 * The umask (or a default ACL) may have taken bits off; a file under
+	 * a temporary name is 0600 until now. Setting the mode it already has
+	 * would change nothing, ACL included.
+	 */
+	if (rc == 0 && (st.st_mode & 07777) != mode && fchmod(b->fd, mode) < 0)
 		rc = -errno;
 	if (rc < 0) {
 		obj_free(o);
@@ -589,15 +698,15 @@ static int build_object(unsigned kind, key_t key, int flg, uint64_t arg,
 	return 0;
 
 out_unlink:
-	unlinkat(ns->dirfd, b->tmp, 0);
+	if (b->tmp[0])
+		unlinkat(ns->dirfd, b->tmp, 0);
 	close(b->fd);
 	return rc;
 }
 
-static void build_discard(struct build *b)
+static void build_discard(const struct ipckit_ns *ns, struct build *b)
 {
-	const struct ipckit_ns *ns;
-	if (ipckit__ns_checked(&ns) == 0)
+	if (b->tmp[0])
 		unlinkat(ns->dirfd, b->tmp, 0);
 	close(b->fd);
 	obj_free(b->o);
@@ -619,13 +728,11 @@ static int open_slot(unsigned kind, int slot, struct ipckit_obj **out);
  * whose creator is dead. That costs an open and a mapping per object, only
  * when the limit is reached.
  */
-static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
+static int claim_slot(const struct ipckit_ns *ns, unsigned kind,
+		      struct build *b, uint32_t limit)
 {
-	const struct ipckit_ns *ns;
 	struct ipckit_ids *ids = NULL;
-	int rc = ipckit__ns_checked(&ns);
-	if (rc == 0)
-		rc = ids_get(kind, &ids);
+	int rc = ids_get(kind, &ids);
 	if (rc < 0)
 		return rc;
 	if (limit > IPCKIT_SLOTS)
@@ -644,13 +751,14 @@ static int claim_slot(unsigned kind, struct build *b, uint32_t limit)
 		b->o->hdr->h_seq = seq;
 		char name[48];
 		slot_name(name, sizeof(name), kind, (int)slot);
-		if (linkat(ns->dirfd, b->tmp, ns->dirfd, name, 0) == 0) {
+		rc = build_link(ns, b, name);
+		if (rc == 0) {
 			b->o->id = id;
 			b->o->slot = (int)slot;
 			return id;
 		}
-		if (errno != EEXIST)
-			return errno == EDQUOT ? -ENOSPC : -errno;
+		if (rc != -EEXIST)
+			return rc == -EDQUOT ? -ENOSPC : rc;
 	}
 	return -ENOSPC;
 }
@@ -759,32 +867,45 @@ int ipckit__get(unsigned kind, key_t key, int flg, uint64_t arg,
 				return -ENOSPC;
 		}
 		struct build b;
-		rc = build_object(kind, key, flg, arg, &b);
+		rc = build_object(ns, kind, key, flg, arg, &b);
 		if (rc < 0)
 			return rc;
 		ipckit__fault("create-built");
-		if (key != IPC_PRIVATE &&
-		    linkat(ns->dirfd, b.tmp, ns->dirfd, kname, 0) < 0) {
-			int e = errno;
-			build_discard(&b);
-			if (e == EEXIST)
-				continue; /* lost the race: open the winner */
-			return e == EDQUOT ? -ENOSPC : -e;
+		if (key != IPC_PRIVATE) {
+			rc = build_link(ns, &b, kname);
+			if (rc < 0) {
+				build_discard(ns, &b);
+				/* EEXIST: lost the race, open the winner */
+				if (rc == -EEXIST || rc == -EAGAIN)
+					continue;
+				return rc == -EDQUOT ? -ENOSPC : rc;
+			}
 		}
 		ipckit__fault("create-keyed");
-		rc = claim_slot(kind, &b, kind_limit(kind, &ns->lim));
+		rc = claim_slot(ns, kind, &b, kind_limit(kind, &ns->lim));
 		if (rc < 0) {
-			if (key != IPC_PRIVATE)
+			if (key != IPC_PRIVATE) {
+				/*
+				 * Openers of the key wait for READY while we
+				 * live: removed tells them to look again.
+				 */
+				atomic_store(&b.o->hdr->h_removed, 1);
 				unlinkat(ns->dirfd, kname, 0);
-			build_discard(&b);
+			}
+			build_discard(ns, &b);
+			if (rc == -EAGAIN)
+				continue;
 			return rc;
 		}
 		ipckit__fault("create-slotted");
 		/* HDR_BARRIER_1: id and body written before READY */
 		atomic_store_explicit(&b.o->hdr->h_state, IPCKIT_STATE_READY,
 				      memory_order_release);
-		ipckit__futex_wake(&b.o->hdr->h_state, INT_MAX);
-		unlinkat(ns->dirfd, b.tmp, 0);
+		/* Only openers of a key wait for READY (wait_ready). */
+		if (key != IPC_PRIVATE)
+			ipckit__futex_wake(&b.o->hdr->h_state, INT_MAX);
+		if (b.tmp[0])
+			unlinkat(ns->dirfd, b.tmp, 0);
 		close(b.fd);
 		int id = b.o->id;
 		ipckit__handle_insert(b.o);
@@ -907,18 +1028,24 @@ void ipckit__obj_unlock(struct ipckit_obj *o)
 	ipckit__unlock(o->hdr->h_lock);
 }
 
-int ipckit__perm_cached(struct ipckit_obj *o, int flag)
+/*
+ * The handle's cache, its verdicts cleared when the owner or mode moved
+ * and its euid too when the credential generation did; NULL without
+ * memory. Called with h_lock held.
+ */
+static struct perm_cache *perm_cache_of(struct ipckit_obj *o)
 {
 	const struct ipckit_hdr *h = o->hdr;
-	int requested = ((flag >> 6) | (flag >> 3) | flag) & 7;
 	uint32_t gen = atomic_load_explicit(&cred_gen, memory_order_relaxed);
 	struct perm_cache *c = o->perm;
 	if (!c) {
 		c = calloc(1, sizeof(*c));
 		if (!c)
-			return perm_fresh(h, flag);
+			return NULL;
 		o->perm = c;
 	}
+	if (c->gen != gen)
+		c->euid_known = false;
 	if (c->gen != gen || c->mode != h->h_mode || c->uid != h->h_uid ||
 	    c->gid != h->h_gid) {
 		memset(c->verdict, 0, sizeof(c->verdict));
@@ -927,9 +1054,60 @@ int ipckit__perm_cached(struct ipckit_obj *o, int flag)
 		c->uid = h->h_uid;
 		c->gid = h->h_gid;
 	}
+	return c;
+}
+
+/*
+ * The effective uid, read once per credential generation. The generation
+ * is read before the uid: a change in between leaves a newer uid under an
+ * older generation, which the next call drops.
+ */
+static uid_t perm_euid(struct perm_cache *c)
+{
+	if (!c->euid_known) {
+		c->euid = geteuid();
+		c->euid_known = true;
+	}
+	return c->euid;
+}
+
+static void perm_seed(struct ipckit_obj *o, uint32_t gen)
+{
+	const struct ipckit_hdr *h = o->hdr;
+	struct perm_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->gen = gen;
+	c->mode = h->h_mode;
+	c->uid = h->h_uid;
+	c->gid = h->h_gid;
+	c->euid = h->h_uid;
+	c->euid_known = true;
+	o->perm = c;
+}
+
+int ipckit__perm_cached(struct ipckit_obj *o, int flag)
+{
+	const struct ipckit_hdr *h = o->hdr;
+	int requested = ((flag >> 6) | (flag >> 3) | flag) & 7;
+	struct perm_cache *c = perm_cache_of(o);
+	if (!c)
+		return perm_fresh(h, flag);
 	if (!c->verdict[requested])
-		c->verdict[requested] = perm_fresh(h, flag) == 0 ? 1 : -1;
+		c->verdict[requested] =
+		    perm_check(h, flag, perm_euid(c)) == 0 ? 1 : -1;
 	return c->verdict[requested] > 0 ? 0 : -EACCES;
+}
+
+int ipckit__may_own_cached(struct ipckit_obj *o)
+{
+	const struct ipckit_hdr *h = o->hdr;
+	struct perm_cache *c = perm_cache_of(o);
+	uid_t euid = c ? perm_euid(c) : geteuid();
+	if (euid == h->h_uid || euid == h->h_cuid ||
+	    ipckit__capable(CAP_SYS_ADMIN))
+		return 0;
+	return -EPERM;
 }
 
 /* ---- IPC_SET, IPC_RMID, *_STAT ------------------------------------------- */
@@ -1009,7 +1187,7 @@ void ipckit__obj_remove(struct ipckit_obj *o)
 		 */
 		unlinkat(ns->dirfd, name, 0);
 	}
-	ipckit__futex_wake(&o->hdr->h_removed, INT_MAX);
+	/* Nobody sleeps on h_removed: each kind wakes its own waiters. */
 	ipckit__kind(o->kind)->removed(o);
 }
 

@@ -351,6 +351,12 @@ struct att {
 	size_t len;
 	uintptr_t base;	      /* what shmat returned */
 	struct ipckit_obj *o; /* a counted reference */
+	/*
+	 * Where the range that proves it mapped starts (att_is_mapped):
+	 * addr, or the control part's start for an attach made of the
+	 * creator's spare, which the kernel keeps in one mapping with it.
+	 */
+	uintptr_t chk;
 	bool piece;
 	bool fresh; /* being added by shmat: atts_trim skips it */
 };
@@ -461,7 +467,7 @@ static bool att_is_mapped(const struct att *e)
 	char path[80];
 	struct stat st;
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
-		 (unsigned long)e->addr, (unsigned long)(e->addr + e->len));
+		 (unsigned long)e->chk, (unsigned long)(e->addr + e->len));
 	if (lstat(path, &st) == 0 || errno != ENOENT)
 		return true;
 	return maps_find(getpid(), e->o, e->addr, e->addr + e->len) != 0;
@@ -509,7 +515,7 @@ static void atts_trim(uintptr_t lo, uintptr_t hi)
 		if (head && tail && atts_reserve(1) == 0) {
 			e = &atts.v[i];
 			struct att t = *e;
-			t.addr = hi;
+			t.addr = t.chk = hi;
 			t.len = end - hi;
 			t.piece = true;
 			atomic_fetch_add(&t.o->refs, 1);
@@ -522,7 +528,7 @@ static void atts_trim(uintptr_t lo, uintptr_t hi)
 		}
 		if (tail) {
 			e->len = end - hi;
-			e->addr = hi;
+			e->addr = e->chk = hi;
 			i++;
 			continue;
 		}
@@ -999,7 +1005,7 @@ static bool shmall_binds(const struct ipckit_ns *ns, uint64_t units)
 	struct statvfs sv;
 	if (ns->lim.shmall >= UINT64_MAX / page_bytes())
 		return false;
-	if (fstatvfs(ns->dirfd, &sv) < 0)
+	if (ipckit__ns_checked(&ns) < 0 || fstatvfs(ns->dirfd, &sv) < 0)
 		return true;
 	uint64_t fs_pages = (uint64_t)sv.f_blocks * sv.f_frsize / page_bytes();
 	return ns->lim.shmall < fs_pages + units || fs_pages + units < fs_pages;
@@ -1008,7 +1014,8 @@ static bool shmall_binds(const struct ipckit_ns *ns, uint64_t units)
 static int seg_get(key_t key, size_t size, int shmflg)
 {
 	const struct ipckit_ns *ns;
-	int rc = ipckit__ns_checked(&ns);
+	/* Only the limits here: ipckit__get checks the directory. */
+	int rc = ipckit__ns(&ns);
 	if (rc < 0)
 		return rc;
 	uint64_t page = page_bytes();
@@ -1042,6 +1049,55 @@ IPCKIT_EXPORT int ipckit_shmget(key_t key, size_t size, int shmflg)
 }
 
 /* ---- shmat --------------------------------------------------------------- */
+
+/*
+ * Maps the data for an attach, without h_lock: the creator's spare when
+ * it fits (shmget mapped it already), else the file again. Returns the
+ * address, or MAP_FAILED with *rc set; *chk is where att_is_mapped's
+ * range starts. Called with atts.lock held, which guards o->spare.
+ */
+static void *att_map(struct ipckit_obj *o, bool fixed, uintptr_t addr,
+		     int shmflg, int prot, int oflags, uintptr_t *chk, int *rc)
+{
+	size_t len = (size_t)data_bytes(o);
+	void *p = o->spare;
+	if (p && !fixed && prot == (PROT_READ | PROT_WRITE) &&
+	    o->spare_len == len) {
+		o->spare = NULL;
+		*chk = (uintptr_t)o->hdr;
+		return p;
+	}
+	/*
+	 * The process maps the data only through attaches (reap reads its
+	 * maps), and the address space is left as the caller expects.
+	 */
+	if (p) {
+		munmap(p, o->spare_len);
+		o->spare = NULL;
+	}
+	int fd = ipckit__obj_open_fd(o, oflags);
+	if (fd < 0) {
+		*rc = fd;
+		return MAP_FAILED;
+	}
+	int flags = MAP_SHARED;
+	if (fixed)
+		flags |= shmflg & SHM_REMAP ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	p = mmap(fixed ? (void *)addr : NULL, len, prot, flags, fd,
+		 (off_t)o->size);
+	int err = errno;
+	close(fd);
+	/* Linux before 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
+	if (p != MAP_FAILED && fixed && (uintptr_t)p != addr) {
+		munmap(p, len);
+		p = MAP_FAILED;
+		err = EEXIST;
+	}
+	if (p == MAP_FAILED)
+		*rc = err == EEXIST ? -EINVAL : -err;
+	*chk = (uintptr_t)p;
+	return p;
+}
 
 /*
  * The order that keeps shm_nattch from ever undercounting a live mapping:
@@ -1115,32 +1171,14 @@ static void *seg_attach(int shmid, uintptr_t addr, int shmflg)
 		goto out_unlock_atts;
 
 	ipckit__fault("shm-attach-counted");
-	int fd = ipckit__obj_open_fd(o, oflags);
-	if (fd >= 0) {
-		int flags = MAP_SHARED;
-		if (fixed)
-			flags |= shmflg & SHM_REMAP ? MAP_FIXED
-						    : MAP_FIXED_NOREPLACE;
-		p = mmap(fixed ? (void *)addr : NULL, len, prot, flags, fd,
-			 (off_t)o->size);
-		int err = errno;
-		close(fd);
-		/* Linux before 4.17 takes MAP_FIXED_NOREPLACE as a hint. */
-		if (p != MAP_FAILED && fixed && (uintptr_t)p != addr) {
-			munmap(p, len);
-			p = MAP_FAILED;
-			err = EEXIST;
-		}
-		if (p == MAP_FAILED)
-			rc = err == EEXIST ? -EINVAL : -err;
-	} else {
-		rc = fd;
-	}
+	uintptr_t chk = 0;
+	p = att_map(o, fixed, addr, shmflg, prot, oflags, &chk, &rc);
 	if (p != MAP_FAILED) {
 		struct att e = {.addr = (uintptr_t)p,
 				.len = len,
 				.base = (uintptr_t)p,
 				.o = o,
+				.chk = chk,
 				.fresh = true};
 		atts.v[atts.n++] = e;
 	}
@@ -1368,7 +1406,7 @@ static int shm_rmid(int shmid)
 	rc = seg_lock(o);
 	if (rc < 0)
 		goto out_unlock_atts;
-	rc = ipckit__may_own(o->hdr);
+	rc = ipckit__may_own_cached(o);
 	if (rc == 0) {
 		/* Holders that died must not keep it alive. */
 		seg_reap(o);

@@ -3,6 +3,7 @@ TESTS += shm-at-addr
 TESTS += shm-at-bad-id
 TESTS += shm-at-eacces
 TESTS += shm-at-exec
+TESTS += shm-at-first
 TESTS += shm-at-nomem
 TESTS += shm-at-null
 TESTS += shm-at-overlap
