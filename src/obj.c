@@ -45,6 +45,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 const struct ipckit_kind_ops *ipckit__kind(unsigned kind)
 {
 	switch (kind) {
@@ -635,6 +639,14 @@ static int build_object(const struct ipckit_ns *ns, unsigned kind, key_t key,
 		rc = -ENOMEM;
 		goto out_unlink;
 	}
+	/*
+	 * The header is written next: one madvise maps its page writable
+	 * for less than the write fault costs (much less on a VM with
+	 * shadow page tables). Only that page: a page mapped here is a TLB
+	 * entry to flush at munmap. Kernels before 5.14 say EINVAL, and the
+	 * write faults as before.
+	 */
+	madvise(p, IPCKIT_BODY_OFFSET, MADV_POPULATE_WRITE);
 	struct ipckit_obj *o = calloc(1, sizeof(*o));
 	if (!o) {
 		munmap(p, len);
