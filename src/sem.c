@@ -733,9 +733,10 @@ static bool wake_missed_dead(struct sma *q, const struct sma_wake *e)
 
 /*
  * Wakes what a critical section noted, after unlocking. A waiter that died
- * asleep never took what it was handed: it is given back
- * (waiter_rollback) and handed on. Finding it costs a /proc read, paid
- * only when a wake found nobody asleep, not per hand-off.
+ * asleep never took what it was handed: it is given back (waiter_rollback,
+ * unless others have taken it on already) and handed on. Finding it costs
+ * a /proc read, paid only when a wake found nobody asleep, not per
+ * hand-off.
  */
 static void sma_flush(struct sma *q, struct sma_wakes *wk)
 {
@@ -958,11 +959,20 @@ static void sma_update(struct sma *q, struct sma_wakes *wk)
 /*
  * A waiter that died before it took what it was handed (found by
  * sma_flush() or a reap): its semop never returned, so it did not happen.
- * What it took without SEM_UNDO is given back, clamped to [0, SMA_VMX] as
- * undo is; what it took with SEM_UNDO is in its undo record, which the
- * reap of its dead owner gives back. sempid of those semaphores names the
- * process that handed it on (the kernel would show that process, not the
- * dead one, had the waiter died first). Called with h_lock held.
+ * What it took without SEM_UNDO is given back; what it took with SEM_UNDO
+ * is in its undo record, which the reap of its dead owner gives back.
+ * sempid of those semaphores names the process that handed it on (the
+ * kernel would show that process, not the dead one, had the waiter died
+ * first).
+ *
+ * Unless that cannot be done exactly: what the semop added may have been
+ * taken since (the pass that completed it went on to the waiters it let
+ * through, and they may have returned), so that giving it back needs a
+ * value below 0, or above SMA_VMX for what it took. Clamped, the set
+ * would gain or lose units nobody gave or took. The semop then stands, as
+ * if its owner had died just after it returned, which the kernel allows
+ * too; only the slot is freed (one store: a crash before it leaves the
+ * decision to the next reap). Called with h_lock held.
  */
 static void waiter_rollback(struct sma *q, uint32_t i)
 {
@@ -982,9 +992,13 @@ static void waiter_rollback(struct sma *q, uint32_t i)
 		for (uint32_t m = k; m < n; m++)
 			if (ops[m].o_num == num && !(ops[m].o_flg & SEM_UNDO))
 				v -= ops[m].o_op;
+		if (v < 0 || v > SMA_VMX) {
+			atomic_store_explicit(&w->w_state, SMA_W_FREE,
+					      memory_order_release);
+			return;
+		}
 		q->scr[lines].c_num = (uint16_t)num;
-		q->scr[lines].c_val =
-			(uint16_t)(v < 0 ? 0 : v > SMA_VMX ? SMA_VMX : v);
+		q->scr[lines].c_val = (uint16_t)v;
 		q->scr[lines].c_adj = 0;
 		q->scr[lines].c_flags = 0;
 		lines++;

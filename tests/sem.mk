@@ -4,6 +4,7 @@
 TESTS += sem-crash-handoff
 TESTS += sem-crash-handoff-redo
 TESTS += sem-crash-rollback
+TESTS += sem-crash-rollback-taken
 TESTS += sem-crash-semop
 TESTS += sem-crash-setall
 TESTS += sem-crash-undo-exit
