@@ -626,7 +626,8 @@ static int build_object(const struct ipckit_ns *ns, unsigned kind, key_t key,
 	/*
 	 * The whole file when the rest is small: shm's data pages, which its
 	 * creator's shmat then uses without opening and mapping the file
-	 * again (o->spare).
+	 * again (o->spare). differs from kernel: that address space counts
+	 * in the creator's RLIMIT_AS from shmget on.
 	 */
 	uint64_t len = size - ctl <= IPCKIT_SPARE_MAX ? size : ctl;
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
