@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +414,29 @@ static void queue_append(struct msq *q, uint32_t d)
 	else
 		q->desc[tail].d_next = d;
 	b->q_tail = d;
+	b->q_qnum++;
+	b->q_cbytes += q->desc[d].d_size;
+}
+
+/*
+ * Inserts descriptor d into the queue after descriptor `after` (at the
+ * head for MSQ_NIL) as an ordinary message.
+ */
+static void queue_insert_after(struct msq *q, uint32_t after, uint32_t d)
+{
+	struct msq_body *b = q->b;
+	if (after != MSQ_NIL && !desc_ok(q, after))
+		after = MSQ_NIL;
+	uint32_t next = after == MSQ_NIL ? b->q_head : q->desc[after].d_next;
+	q->desc[d].d_next = next;
+	q->desc[d].d_claim = 0;
+	/* The commit point: one store makes the message reachable. */
+	if (after == MSQ_NIL)
+		b->q_head = d;
+	else
+		q->desc[after].d_next = d;
+	if (b->q_tail == after || b->q_tail == MSQ_NIL)
+		b->q_tail = d;
 	b->q_qnum++;
 	b->q_cbytes += q->desc[d].d_size;
 }
@@ -1044,23 +1068,75 @@ static int msq_reap(struct ipckit_obj *o)
 	struct msq q;
 	int n = 0;
 	msq_view(o, &q);
+	/* Dead receivers holding a message, in ticket (hand-off) order. */
+	uint32_t got[MSQ_WAITERS], ngot = 0;
 	for (uint32_t i = 0; i < whigh(&q); i++) {
 		struct msq_waiter *w = &q.w[i];
 		if (!w->w_role || !ipckit__proc_is_dead(&w->w_proc))
 			continue;
 		uint32_t d = w->w_msg;
 		if (atomic_load(&w->w_state) == MSQ_W_GOT && desc_ok(&q, d) &&
-		    q.desc[d].d_claim == i + 1) {
-			queue_append(&q, d);
-			if (q.b->q_claims)
-				q.b->q_claims--;
+		    q.desc[d].d_claim == i + 1 && ngot < MSQ_WAITERS) {
+			uint32_t k = ngot++;
+			for (; k && q.w[got[k - 1]].w_ticket > w->w_ticket; k--)
+				got[k] = got[k - 1];
+			got[k] = i;
+			continue;
 		}
 		waiter_del(&q, i);
+		n++;
+	}
+	/*
+	 * Their messages go to a live receiver still waiting, else back on
+	 * the queue, each before its waiter record goes. A FIFO receiver
+	 * waits only while nothing is queued, and nothing is queued while it
+	 * waits: its message is older than every queued one and goes to the
+	 * head (after those of earlier dead ones), where the kernel's order
+	 * has it. One with a selector may have had older messages queued;
+	 * its goes to the tail (docs/DESIGN.md section 9).
+	 */
+	uint32_t after = MSQ_NIL;
+	for (uint32_t k = 0; k < ngot; k++) {
+		struct msq_waiter *w = &q.w[got[k]];
+		uint32_t d = w->w_msg;
+		if (q.b->q_claims)
+			q.b->q_claims--;
+		if (hand_off(&q, d)) {
+			/* taken by a live receiver */
+		} else if ((w->w_mode & MSQ_SEARCH_MASK) == MSQ_SEARCH_ANY) {
+			queue_insert_after(&q, after, d);
+			after = d;
+		} else {
+			queue_append(&q, d);
+		}
+		waiter_del(&q, got[k]);
 		n++;
 	}
 	if (n)
 		wake_senders(&q);
 	return n;
+}
+
+/*
+ * True if a receiver holding a handed-off message looks gone: kill(pid, 0)
+ * says no such process (a system call per holder, made only while some
+ * message is handed off; zombies and reused pids are left to the slower,
+ * exact msq_reap() on the blocking paths). A dead holder's message is the
+ * oldest there is for FIFO receivers, and goes back to the head before
+ * anyone takes a younger one. Called with h_lock held.
+ */
+static bool claimer_gone(const struct msq *q)
+{
+	for (uint32_t i = 0; i < whigh(q); i++) {
+		const struct msq_waiter *w = &q->w[i];
+		if (w->w_role == MSQ_ROLE_RECV &&
+		    atomic_load_explicit(&w->w_state, memory_order_relaxed) ==
+			    MSQ_W_GOT &&
+		    w->w_proc.p_pid > 0 && kill(w->w_proc.p_pid, 0) < 0 &&
+		    errno == ESRCH)
+			return true;
+	}
+	return false;
 }
 
 /* ---- repair --------------------------------------------------------------- */
@@ -1608,6 +1684,8 @@ static long msq_recv_locked(struct msq *q, void *msgp, size_t msgsz,
 {
 	uint32_t prev;
 	int err;
+	if (q->b->q_claims && claimer_gone(q))
+		msq_reap(q->o);
 	uint32_t d = msq_find(q, mode, msgtyp, &prev, &err);
 	if (err < 0)
 		return err;

@@ -51,3 +51,4 @@ TESTS += msg-stat-fields
 TESTS += msg-stat-index
 TESTS += msg-stat-times
 TESTS += msg-stream-handover
+TESTS += msg-stream-kill
