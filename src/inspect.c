@@ -527,6 +527,12 @@ static int snap_mapped(int fd, const struct stat *st,
 			goto out_put;
 		}
 		s->locked = true;
+		/* A queue's lane messages move to its list, where we read. */
+		if (s->kind == IPCKIT_KIND_MSG && ipckit__msq_settle(o) < 0) {
+			ipckit__obj_unlock(o);
+			s->status = IPCKIT_SNAP_DAMAGED;
+			goto out_put;
+		}
 	}
 	hdr_fill(s, o->hdr);
 	rc = snap_kind(o, s, &recs);

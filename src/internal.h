@@ -189,6 +189,12 @@ struct ipckit_obj {
 	 * /proc at most every IPCKIT_REAP_MS.
 	 */
 	_Atomic int64_t reap_ms;
+	/*
+	 * msg.c's stream lane: which thread of this process (the address of
+	 * a thread-local) may act as the lane's producer or consumer when the
+	 * queue names this process, 0 for none. Set under h_lock.
+	 */
+	_Atomic uintptr_t lane_prod, lane_cons;
 };
 
 /* The largest spare a creator maps (struct ipckit_obj's spare). */
@@ -266,6 +272,12 @@ IPCKIT_HIDDEN void ipckit__obj_put(struct ipckit_obj *o);
 IPCKIT_HIDDEN int ipckit__obj_lock(struct ipckit_obj *o);
 IPCKIT_HIDDEN void ipckit__obj_unlock(struct ipckit_obj *o);
 IPCKIT_HIDDEN bool ipckit__obj_is_removed(const struct ipckit_obj *o);
+/*
+ * A message queue's stream lane off, its messages on the queue list
+ * (msg.c): for readers such as inspect.c that copy the list. Called with
+ * h_lock held. Returns 0 or -EIDRM.
+ */
+IPCKIT_HIDDEN int ipckit__msq_settle(struct ipckit_obj *o);
 
 /*
  * The kernel's ipcperms(): flag holds the requested bits as the kernel

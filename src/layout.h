@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define IPCKIT_MAGIC 0x4b435049u	/* "IPCK" read as little-endian */
-#define IPCKIT_LAYOUT_VERSION 1u
+#define IPCKIT_LAYOUT_VERSION 2u
 
 /* Object kinds; also the index of their id space. */
 #define IPCKIT_KIND_MSG 1u
@@ -298,6 +298,92 @@ struct msq_body {
 _Static_assert(offsetof(struct msq_body, q_cap) == 40, "msq_body layout");
 _Static_assert(offsetof(struct msq_body, q_ticket) == 88, "msq_body layout");
 _Static_assert(sizeof(struct msq_body) == 128, "msq_body size");
+
+/*
+ * The stream lane (msg.c, "the lane"; docs/DESIGN.md section 5): a ring
+ * of small messages from one process to another that both sides use
+ * without h_lock. It follows the waiter records, 64-aligned: struct
+ * msq_lane, then MSQ_LANE_SLOTS slots. Each of the first three lines has
+ * one writer: line 0 the holder of h_lock, line 1 the producer, line 2
+ * the consumer. While l_state is MSQ_LANE_OFF the lane is empty and
+ * nobody but the holder of h_lock touches it.
+ *
+ *   0  u32  l_state     MSQ_LANE_OFF or MSQ_LANE_ON (h_lock)
+ *   4  u32  l_streak    locked sends in a row by l_streak_pid
+ *   8  i32  l_streak_pid
+ *  12  u32  l_mig_first switching off: first descriptor of the chain that
+ *                       takes the lane's messages, MSQ_NIL otherwise
+ *  16  rec  l_prod      the producer
+ *  32  rec  l_cons      the consumer (p_pid 0: none yet)
+ *  48  u32  l_tail0     l_tail when switched on
+ *  52  u32  l_head0     l_head when switched on
+ *  56  u64  pad
+ *  64  u32  l_tail      slots published (only grows, wraps)
+ *  68  u32  l_pbusy     the producer is inside a lane operation
+ *  72  i32  l_lspid     msg_lspid of the lane's last send
+ *  76  u32  pad
+ *  80  i64  l_stime     msg_stime of the lane's last send
+ *  88  u64  l_pbytes    payload bytes published since switched on
+ *  96  u32  l_head_seen the producer's last read of l_head
+ * 100  u32  pad
+ * 104  u64  l_cbytes_seen  and of l_cbytes
+ * 112  pad to 128
+ * 128  u32  l_head      slots taken (only grows, wraps)
+ * 132  u32  l_cbusy     the consumer is inside a lane operation
+ * 136  i32  l_lrpid     msg_lrpid of the lane's last receive
+ * 140  u32  pad
+ * 144  i64  l_rtime     msg_rtime of the lane's last receive
+ * 152  u64  l_cbytes    payload bytes taken since switched on
+ * 160  u32  l_tail_seen the consumer's last read of l_tail
+ * 164  pad to 192
+ * 192  struct msq_lane_slot[MSQ_LANE_SLOTS]
+ */
+#define MSQ_LANE_SLOTS 256u /* a power of two */
+#define MSQ_LANE_TEXT 112u  /* payload bytes a slot holds */
+#define MSQ_LANE_OFF 0u
+#define MSQ_LANE_ON 1u
+
+/* One message in the lane, 128 bytes: s_mtype, s_size, s_text[s_size]. */
+struct msq_lane_slot {
+	int64_t s_mtype;
+	uint32_t s_size;
+	uint32_t s_pad;
+	uint8_t s_text[MSQ_LANE_TEXT];
+};
+_Static_assert(sizeof(struct msq_lane_slot) == 128, "msq_lane_slot layout");
+
+struct msq_lane {
+	_Atomic uint32_t l_state;
+	uint32_t l_streak;
+	int32_t l_streak_pid;
+	uint32_t l_mig_first;
+	struct ipckit_proc_rec l_prod;
+	struct ipckit_proc_rec l_cons;
+	uint32_t l_tail0;
+	uint32_t l_head0;
+	uint64_t l_pad0;
+	_Atomic uint32_t l_tail;
+	_Atomic uint32_t l_pbusy;
+	int32_t l_lspid;
+	uint32_t l_pad1;
+	int64_t l_stime;
+	uint64_t l_pbytes;
+	uint32_t l_head_seen;
+	uint32_t l_pad2;
+	uint64_t l_cbytes_seen;
+	uint8_t l_pad3[16];
+	_Atomic uint32_t l_head;
+	_Atomic uint32_t l_cbusy;
+	int32_t l_lrpid;
+	uint32_t l_pad4;
+	int64_t l_rtime;
+	uint64_t l_cbytes;
+	uint32_t l_tail_seen;
+	uint8_t l_pad5[28];
+};
+_Static_assert(offsetof(struct msq_lane, l_tail) == 64, "msq_lane layout");
+_Static_assert(offsetof(struct msq_lane, l_head) == 128, "msq_lane layout");
+_Static_assert(sizeof(struct msq_lane) == 192, "msq_lane size");
 
 /* ------------------------------------------------------------------------ */
 /*  Shared memory segments (shm.c)                                          */

@@ -30,10 +30,15 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* The kernel's compile-time constants reported by IPC_INFO. */
 #define K_MSGSSZ 16
@@ -54,17 +59,28 @@ struct msq {
 	uint32_t *bnext;
 	uint8_t *blocks;
 	struct msq_waiter *w;
+	struct msq_lane *lane;
+	struct msq_lane_slot *slot;
 	uint32_t ndesc, nblocks, nwaiters;
 };
 
 /* Indices into o->geom. */
-enum { G_NDESC, G_NBLOCKS, G_NWAITERS, G_DESC, G_NEXT, G_BLOCK, G_WAITER };
+enum {
+	G_NDESC,
+	G_NBLOCKS,
+	G_NWAITERS,
+	G_DESC,
+	G_NEXT,
+	G_BLOCK,
+	G_WAITER,
+	G_LANE
+};
 
 /* ---- geometry ------------------------------------------------------------- */
 
 struct msq_geom {
 	uint32_t ndesc, nblocks, nwaiters;
-	uint64_t desc_off, next_off, block_off, waiter_off, size;
+	uint64_t desc_off, next_off, block_off, waiter_off, lane_off, size;
 };
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -78,9 +94,12 @@ static void geom_layout(struct msq_geom *g)
 	g->next_off = g->desc_off + (uint64_t)g->ndesc * sizeof(struct msq_desc);
 	g->block_off = align_up(g->next_off + 4ull * g->nblocks, 64);
 	g->waiter_off = g->block_off + (uint64_t)g->nblocks * MSQ_BLOCK;
-	g->size = align_up(g->waiter_off +
-				   (uint64_t)g->nwaiters *
-					   sizeof(struct msq_waiter),
+	g->lane_off = align_up(g->waiter_off + (uint64_t)g->nwaiters *
+						       sizeof(struct msq_waiter),
+			       64);
+	g->size = align_up(g->lane_off + sizeof(struct msq_lane) +
+				   (uint64_t)MSQ_LANE_SLOTS *
+					   sizeof(struct msq_lane_slot),
 			   4096);
 }
 
@@ -125,6 +144,8 @@ static void msq_view(struct ipckit_obj *o, struct msq *q)
 	q->bnext = (uint32_t *)(base + o->geom[G_NEXT]);
 	q->blocks = (uint8_t *)(base + o->geom[G_BLOCK]);
 	q->w = (struct msq_waiter *)(base + o->geom[G_WAITER]);
+	q->lane = (struct msq_lane *)(base + o->geom[G_LANE]);
+	q->slot = (struct msq_lane_slot *)(q->lane + 1);
 	q->ndesc = (uint32_t)o->geom[G_NDESC];
 	q->nblocks = (uint32_t)o->geom[G_NBLOCKS];
 	q->nwaiters = (uint32_t)o->geom[G_NWAITERS];
@@ -155,6 +176,7 @@ static int msq_validate(struct ipckit_obj *o)
 	o->geom[G_NEXT] = g.next_off;
 	o->geom[G_BLOCK] = g.block_off;
 	o->geom[G_WAITER] = g.waiter_off;
+	o->geom[G_LANE] = g.lane_off;
 	return 0;
 }
 
@@ -183,6 +205,7 @@ static int msq_init(struct ipckit_obj *o, uint64_t cap)
 		q.bnext[i] = i + 1 < g.nblocks ? i + 1 : MSQ_NIL;
 	b->q_desc_free = 0;
 	b->q_block_free = g.nblocks ? 0 : MSQ_NIL;
+	q.lane->l_mig_first = MSQ_NIL;
 	return 0;
 }
 
@@ -395,6 +418,29 @@ static void queue_append(struct msq *q, uint32_t d)
 	b->q_cbytes += q->desc[d].d_size;
 }
 
+/*
+ * Inserts descriptor d into the queue after descriptor `after` (at the
+ * head for MSQ_NIL) as an ordinary message.
+ */
+static void queue_insert_after(struct msq *q, uint32_t after, uint32_t d)
+{
+	struct msq_body *b = q->b;
+	if (after != MSQ_NIL && !desc_ok(q, after))
+		after = MSQ_NIL;
+	uint32_t next = after == MSQ_NIL ? b->q_head : q->desc[after].d_next;
+	q->desc[d].d_next = next;
+	q->desc[d].d_claim = 0;
+	/* The commit point: one store makes the message reachable. */
+	if (after == MSQ_NIL)
+		b->q_head = d;
+	else
+		q->desc[after].d_next = d;
+	if (b->q_tail == after || b->q_tail == MSQ_NIL)
+		b->q_tail = d;
+	b->q_qnum++;
+	b->q_cbytes += q->desc[d].d_size;
+}
+
 /* ---- waiters -------------------------------------------------------------- */
 
 static bool msq_matches(uint32_t mode, int64_t want, int64_t mtype)
@@ -541,6 +587,477 @@ static bool hand_off(struct msq *q, uint32_t d)
 	}
 }
 
+/* ---- the lane ------------------------------------------------------------- */
+
+/*
+ * The lane is the fast path of a stream: one process sending, another
+ * receiving in FIFO order (msgtyp 0), both as fast as they can. Through
+ * h_lock every message costs several cache lines moved between the two
+ * processors both ways (the lock, the body, a descriptor); through the
+ * lane the producer writes a slot and publishes it with one store, the
+ * consumer copies it out and frees it with one store, and each reads the
+ * other's index only when its last reading runs out, so neither waits on
+ * the other's cache lines message by message.
+ *
+ * Who uses it: a process that has made MSQ_LANE_STREAK locked sends in a
+ * row with nobody waiting switches the lane on as its producer; the first
+ * FIFO receiver to come under the lock then becomes its consumer. One
+ * thread of each owns the role (ipckit_obj.lane_prod, lane_cons). Every
+ * other locked operation - another sender, a receiver with a type, any
+ * ctl call, a producer whose message does not fit a slot, an owner about
+ * to sleep - switches it off first (lane_off()), which moves what the
+ * lane holds to the tail of the queue list, in order. So the rest of this
+ * file sees an ordinary queue, and the lane's owners never sleep in it:
+ * they spin, and when they would block they take the lock like anyone.
+ *
+ * Invariants while it is on: no waiter records (a waiter registers under
+ * the lock, after lane_off()); the queue list holds only messages older
+ * than the lane's, and only shrinks (its consumer drains it before the
+ * lane); only l_prod appends to the lane, only l_cons takes from it.
+ *
+ * Crash model: the producer's commit is its store of l_tail, after the
+ * slot is written; the consumer's is its store of l_head, after the copy
+ * to its buffer. A process killed before either store has not sent or
+ * taken the message. Byte counts written after them only make the fit
+ * check stricter until lane_off() recounts. lane_off() runs under h_lock;
+ * it links all the lane's messages to the list with one store, recording
+ * the chain in l_mig_first first, so that msq_repair() can tell whether a
+ * killed switcher linked it (lane_repair()).
+ *
+ * Switching off against owners that do not take the lock: an owner sets
+ * its busy word, then reads l_state; lane_off() sets l_state, then waits
+ * for both busy words to clear. One of the two must see the other's
+ * store, which takes a full barrier between each one's store and load.
+ * A barrier on every message would stall the owner on its own pending
+ * stores; instead owners register for membarrier(2)'s global expedited
+ * command and lane_off() issues it, which runs a barrier on every CPU that
+ * runs one of them (a switch of process is one too). Without membarrier
+ * the lane is never used. Owners hold a busy word only for a few hundred
+ * nanoseconds, never while waiting, and a dead owner's is ignored.
+ */
+
+#define MSQ_LANE_STREAK 64u
+
+/* This thread, as the lane's roles name it: a thread-local's address. */
+static __thread char lane_thread_token;
+
+static uintptr_t lane_me(void)
+{
+	return (uintptr_t)&lane_thread_token;
+}
+
+/* True once this process may own a lane (registered for membarrier). */
+static bool lane_can_own(void)
+{
+	static _Atomic pid_t registered; /* the pid that registered */
+	pid_t pid = getpid();
+	if (atomic_load_explicit(&registered, memory_order_relaxed) == pid)
+		return true;
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
+		    0, 0) != 0)
+		return false;
+	atomic_store(&registered, pid);
+	return true;
+}
+
+static bool rec_is(const struct ipckit_proc_rec *a,
+		   const struct ipckit_proc_rec *b)
+{
+	return a->p_pid == b->p_pid && a->p_start == b->p_start;
+}
+
+/* Announces an owner's operation; false if the lane went off. */
+static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l)
+{
+	atomic_store_explicit(busy, 1, memory_order_relaxed);
+	/* The other half of this barrier is lane_off()'s membarrier(). */
+	atomic_signal_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) ==
+	    MSQ_LANE_ON)
+		return true;
+	atomic_store_explicit(busy, 0, memory_order_release);
+	return false;
+}
+
+static void lane_leave(_Atomic uint32_t *busy)
+{
+	atomic_store_explicit(busy, 0, memory_order_release);
+}
+
+/*
+ * Waits until an owner has left its lane operation; a dead owner's busy
+ * word is ignored. Called with h_lock held, after l_state went off.
+ */
+static void lane_quiesce(_Atomic uint32_t *busy,
+			 const struct ipckit_proc_rec *owner)
+{
+	for (unsigned i = 1; atomic_load(busy); i++) {
+		ipckit__cpu_relax();
+		if (i % 4096 == 0) {
+			struct ipckit_proc_rec r = *owner;
+			if (r.p_pid == 0 || ipckit__proc_is_dead(&r))
+				return;
+			sched_yield();
+		}
+	}
+}
+
+/*
+ * msgsnd through the lane, for its producer. Returns 0 when sent, 1 when
+ * the caller must take the lock instead (not the producer, the lane off,
+ * a message too big for a slot, no room within the spin), or an errno.
+ */
+static int lane_send(struct msq *q, const struct ipckit_proc_rec *self,
+		     int64_t mtype, const uint8_t *text, uint32_t size)
+{
+	struct msq_lane *l = q->lane;
+	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
+		    MSQ_LANE_ON ||
+	    size > MSQ_LANE_TEXT ||
+	    atomic_load_explicit(&q->o->lane_prod, memory_order_relaxed) !=
+		    lane_me() ||
+	    !rec_is(&l->l_prod, self))
+		return 1;
+	unsigned spin = ipckit__spin_limit();
+	for (unsigned i = 0;; i++) {
+		if (!lane_enter(&l->l_pbusy, l))
+			return 1;
+		int rc = ipckit__perm_cached(q->o, 0222);
+		if (rc < 0) {
+			lane_leave(&l->l_pbusy);
+			return rc;
+		}
+		uint32_t tail = atomic_load_explicit(&l->l_tail,
+						     memory_order_relaxed);
+		/* The list only shrinks while the lane is on: a stale read
+		 * of its counts, or of the consumer's, only overstates. */
+		uint64_t qnum = __atomic_load_n(&q->b->q_qnum, __ATOMIC_RELAXED);
+		uint64_t cbytes = __atomic_load_n(&q->b->q_cbytes,
+						  __ATOMIC_RELAXED);
+		uint32_t qbytes = q->b->q_qbytes;
+		bool fits = false;
+		for (int look = 0; look < 2 && !fits; look++) {
+			if (look) {
+				l->l_head_seen = atomic_load_explicit(
+					&l->l_head, memory_order_acquire);
+				l->l_cbytes_seen = __atomic_load_n(
+					&l->l_cbytes, __ATOMIC_RELAXED);
+			}
+			uint32_t n = tail - l->l_head_seen;
+			uint64_t bytes = cbytes + (l->l_pbytes - l->l_cbytes_seen);
+			fits = n < MSQ_LANE_SLOTS && bytes + size <= qbytes &&
+			       qnum + n + 1 <= qbytes;
+		}
+		if (fits) {
+			struct msq_lane_slot *s =
+				&q->slot[tail % MSQ_LANE_SLOTS];
+			s->s_mtype = mtype;
+			s->s_size = size;
+			memcpy(s->s_text, text, size);
+			ipckit__fault("msgsnd-lane-filled");
+			atomic_store_explicit(&l->l_tail, tail + 1,
+					      memory_order_release);
+			ipckit__fault("msgsnd-lane-published");
+			l->l_pbytes += size;
+			l->l_lspid = self->p_pid;
+			l->l_stime = ipckit__now();
+			lane_leave(&l->l_pbusy);
+			return 0;
+		}
+		lane_leave(&l->l_pbusy);
+		/* Full (or damaged): the locked path waits, or says EAGAIN. */
+		if (tail - l->l_head_seen > MSQ_LANE_SLOTS || i >= spin)
+			return 1;
+		ipckit__cpu_relax();
+	}
+}
+
+/*
+ * Takes the lane's first message for its consumer: copies it out, then
+ * frees the slot. Returns the byte count, -ENOMSG when the lane is empty,
+ * -E2BIG or -EFAULT (the message stays), or 1 when the lane is damaged
+ * (the caller takes the lock, whose lane_off() reports it). Called inside
+ * the consumer's busy section.
+ */
+static long lane_take(struct msq *q, const struct ipckit_proc_rec *self,
+		      void *msgp, size_t msgsz, int msgflg)
+{
+	struct msq_lane *l = q->lane;
+	uint32_t head = atomic_load_explicit(&l->l_head, memory_order_relaxed);
+	uint32_t tail = l->l_tail_seen;
+	if (tail == head) {
+		tail = atomic_load_explicit(&l->l_tail, memory_order_acquire);
+		l->l_tail_seen = tail;
+		if (tail == head)
+			return -ENOMSG;
+	}
+	if (tail - head > MSQ_LANE_SLOTS)
+		return 1;
+	struct msq_lane_slot *s = &q->slot[head % MSQ_LANE_SLOTS];
+	/* Read once: the checks below must hold for what is copied. */
+	uint32_t size = __atomic_load_n(&s->s_size, __ATOMIC_RELAXED);
+	long mtype = (long)__atomic_load_n(&s->s_mtype, __ATOMIC_RELAXED);
+	if (size > MSQ_LANE_TEXT || mtype < 1)
+		return 1;
+	if (size > msgsz && !(msgflg & MSG_NOERROR))
+		return -E2BIG;
+	uint32_t len = size < msgsz ? size : (uint32_t)msgsz;
+	struct iovec iov[2] = {{&mtype, sizeof(mtype)}, {s->s_text, len}};
+	int rc = ipckit__copy_to_user_gather(msgp, sizeof(long) + len, iov, 2);
+	if (rc < 0)
+		return rc;
+	ipckit__fault("msgrcv-lane-copied");
+	atomic_store_explicit(&l->l_head, head + 1, memory_order_release);
+	ipckit__fault("msgrcv-lane-taken");
+	l->l_cbytes += size;
+	l->l_lrpid = self->p_pid;
+	l->l_rtime = ipckit__now();
+	return (long)len;
+}
+
+/*
+ * msgrcv through the lane, for its consumer, FIFO receives only. Returns
+ * the byte count, or 1 when the caller must take the lock (not the
+ * consumer, the lane off, messages still on the list, nothing within the
+ * spin), or an errno (-ENOMSG with IPC_NOWAIT, -E2BIG, -EFAULT).
+ */
+static long lane_recv(struct msq *q, const struct ipckit_proc_rec *self,
+		      void *msgp, size_t msgsz, int msgflg)
+{
+	struct msq_lane *l = q->lane;
+	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
+		    MSQ_LANE_ON ||
+	    atomic_load_explicit(&q->o->lane_cons, memory_order_relaxed) !=
+		    lane_me() ||
+	    !rec_is(&l->l_cons, self))
+		return 1;
+	unsigned spin = ipckit__spin_limit();
+	for (unsigned i = 0;; i++) {
+		if (!lane_enter(&l->l_cbusy, l))
+			return 1;
+		long n = ipckit__perm_cached(q->o, 0444);
+		if (n == 0 && __atomic_load_n(&q->b->q_head,
+					      __ATOMIC_RELAXED) != MSQ_NIL)
+			n = 1; /* older messages on the list come first */
+		if (n == 0)
+			n = lane_take(q, self, msgp, msgsz, msgflg);
+		lane_leave(&l->l_cbusy);
+		if (n != -ENOMSG)
+			return n;
+		if (msgflg & IPC_NOWAIT)
+			return -ENOMSG; /* the lane and the list are empty */
+		if (i >= spin)
+			return 1;
+		ipckit__cpu_relax();
+	}
+}
+
+/*
+ * After a switcher died (msq_repair(), h_lock held): if it had linked the
+ * chain recorded in l_mig_first to the list, the lane's messages are
+ * there, so the lane is emptied; if not, the chain is unreachable and
+ * the repair frees it, and the lane still holds them.
+ */
+static void lane_repair(struct msq *q)
+{
+	struct msq_lane *l = q->lane;
+	uint32_t first = l->l_mig_first;
+	if (first == MSQ_NIL)
+		return;
+	uint32_t steps = 0;
+	for (uint32_t d = q->b->q_head; d != MSQ_NIL && desc_ok(q, d) &&
+					steps++ <= q->ndesc;
+	     d = q->desc[d].d_next) {
+		if (d == first) {
+			atomic_store(&l->l_head, atomic_load(&l->l_tail));
+			break;
+		}
+	}
+	l->l_mig_first = MSQ_NIL;
+}
+
+/*
+ * Switches the lane off: stops its owners, then moves its messages to the
+ * tail of the queue list in order and folds its msg_lspid/msg_stime and
+ * msg_lrpid/msg_rtime in. Called with h_lock held, first thing, by every
+ * locked operation but a FIFO receive that keeps it (msq_lock(),
+ * msq_lock_recv()). Returns 0, or -EIDRM when the lane is damaged (its
+ * messages are then dropped: only a writer of the file can do that).
+ */
+static int lane_off(struct msq *q)
+{
+	struct msq_lane *l = q->lane;
+	struct msq_body *b = q->b;
+	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) ==
+		    MSQ_LANE_OFF &&
+	    atomic_load(&l->l_head) == atomic_load(&l->l_tail))
+		return 0;
+	if (atomic_exchange(&l->l_state, MSQ_LANE_OFF) == MSQ_LANE_ON) {
+		/* The owners' half of the barrier (lane_enter()). */
+		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
+		lane_quiesce(&l->l_pbusy, &l->l_prod);
+		lane_quiesce(&l->l_cbusy, &l->l_cons);
+	}
+	uint32_t head = atomic_load(&l->l_head), tail = atomic_load(&l->l_tail);
+	int rc = 0;
+	uint32_t first = MSQ_NIL, last = MSQ_NIL, n = 0;
+	uint64_t bytes = 0;
+	if (tail - head > MSQ_LANE_SLOTS)
+		rc = -EIDRM;
+	for (uint32_t i = head; rc == 0 && i != tail; i++) {
+		const struct msq_lane_slot *s = &q->slot[i % MSQ_LANE_SLOTS];
+		uint32_t size = s->s_size;
+		int64_t mtype = s->s_mtype;
+		int err;
+		uint32_t d = size > MSQ_LANE_TEXT || mtype < 1
+				     ? MSQ_NIL
+				     : desc_alloc(q, size, &err);
+		if (d == MSQ_NIL) {
+			rc = -EIDRM;
+			break;
+		}
+		q->desc[d].d_mtype = mtype;
+		desc_fill(q, d, s->s_text);
+		if (first == MSQ_NIL)
+			first = d;
+		else
+			q->desc[last].d_next = d;
+		last = d;
+		n++;
+		bytes += size;
+	}
+	if (rc < 0) {
+		/* Give the chain back; the lane's content is lost. */
+		while (first != MSQ_NIL) {
+			uint32_t next = first == last ? MSQ_NIL
+						      : q->desc[first].d_next;
+			desc_free(q, first);
+			first = next;
+		}
+	} else if (first != MSQ_NIL) {
+		l->l_mig_first = first;
+		ipckit__fault("msgctl-lane-off-chained");
+		/* The commit point: one store puts the chain on the list. */
+		uint32_t qtail = b->q_tail;
+		if (qtail == MSQ_NIL || !desc_ok(q, qtail))
+			b->q_head = first;
+		else
+			q->desc[qtail].d_next = first;
+		ipckit__fault("msgctl-lane-off-linked");
+		b->q_tail = last;
+		b->q_qnum += n;
+		b->q_cbytes += bytes;
+	}
+	atomic_store(&l->l_head, tail);
+	l->l_mig_first = MSQ_NIL;
+	if (tail != l->l_tail0) {
+		b->q_lspid = l->l_lspid;
+		b->q_stime = l->l_stime;
+	}
+	if (head != l->l_head0) {
+		b->q_lrpid = l->l_lrpid;
+		b->q_rtime = l->l_rtime;
+	}
+	l->l_tail0 = l->l_head0 = tail;
+	memset(&l->l_prod, 0, sizeof(l->l_prod));
+	memset(&l->l_cons, 0, sizeof(l->l_cons));
+	l->l_streak = 0;
+	return rc;
+}
+
+/*
+ * After a locked send by `self` (lane off): counts its streak and, once it
+ * has sent MSQ_LANE_STREAK messages in a row with nobody waiting, switches
+ * the lane on with this thread as the producer. Called with h_lock held.
+ */
+static void lane_consider(struct msq *q, const struct ipckit_proc_rec *self,
+			  uint32_t size)
+{
+	struct msq_lane *l = q->lane;
+	struct msq_body *b = q->b;
+	if (l->l_streak_pid != self->p_pid) {
+		l->l_streak_pid = self->p_pid;
+		l->l_streak = 0;
+	}
+	if (++l->l_streak < MSQ_LANE_STREAK || size > MSQ_LANE_TEXT ||
+	    b->q_nrecv || b->q_nsend || b->q_claims ||
+	    atomic_load(&l->l_head) != atomic_load(&l->l_tail) ||
+	    !ipckit__spin_limit() || !lane_can_own())
+		return;
+	uint32_t tail = atomic_load(&l->l_tail);
+	l->l_prod = *self;
+	memset(&l->l_cons, 0, sizeof(l->l_cons));
+	l->l_tail0 = l->l_head0 = l->l_head_seen = l->l_tail_seen = tail;
+	l->l_pbytes = l->l_cbytes = l->l_cbytes_seen = 0;
+	l->l_mig_first = MSQ_NIL;
+	atomic_store(&q->o->lane_prod, lane_me());
+	atomic_store(&l->l_state, MSQ_LANE_ON);
+}
+
+int ipckit__msq_settle(struct ipckit_obj *o)
+{
+	struct msq q;
+	msq_view(o, &q);
+	return lane_off(&q);
+}
+
+/*
+ * Takes h_lock for any operation but a FIFO receive: switches the lane
+ * off first. Returns 0 or an errno (the lock is then not held).
+ */
+static int msq_lock(struct ipckit_obj *o, struct msq *q)
+{
+	int rc = ipckit__obj_lock(o);
+	if (rc < 0)
+		return rc;
+	rc = lane_off(q);
+	if (rc < 0)
+		ipckit__obj_unlock(o);
+	return rc;
+}
+
+/*
+ * Takes h_lock for a receive. A FIFO receiver (not MSG_COPY) may keep the
+ * lane on: it becomes its consumer if there is none, takes from the list
+ * while the list holds older messages, and else from the lane. Returns 0
+ * to go on with the ordinary locked receive, 1 with *n set when it took
+ * (or failed to take) a message from the lane, or an errno (the lock is
+ * then not held). In all but the errno case the lock is held.
+ */
+static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
+			 const struct ipckit_proc_rec *self, uint32_t mode,
+			 void *msgp, size_t msgsz, int msgflg, long *n)
+{
+	int rc = ipckit__obj_lock(o);
+	if (rc < 0)
+		return rc;
+	struct msq_lane *l = q->lane;
+	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
+	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
+	    (l->l_cons.p_pid == 0 ||
+	     (rec_is(&l->l_cons, self) &&
+	      atomic_load(&o->lane_cons) == lane_me())) &&
+	    lane_can_own()) {
+		l->l_cons = *self;
+		atomic_store(&o->lane_cons, lane_me());
+		if (q->b->q_head != MSQ_NIL)
+			return 0; /* the list first: the lane stays on */
+		if (lane_enter(&l->l_cbusy, l)) {
+			rc = ipckit__perm_cached(o, 0444);
+			*n = rc < 0 ? rc
+				    : lane_take(q, self, msgp, msgsz, msgflg);
+			lane_leave(&l->l_cbusy);
+			/* Empty and about to wait: the lane goes off. */
+			if (*n != 1 && (*n != -ENOMSG || (msgflg & IPC_NOWAIT)))
+				return 1;
+		}
+	}
+	rc = lane_off(q);
+	if (rc < 0)
+		ipckit__obj_unlock(o);
+	return rc;
+}
+
 /*
  * Gives back what dead waiters held: their records, and messages handed to
  * receivers that died before taking them, which go back on the queue at
@@ -551,23 +1068,75 @@ static int msq_reap(struct ipckit_obj *o)
 	struct msq q;
 	int n = 0;
 	msq_view(o, &q);
+	/* Dead receivers holding a message, in ticket (hand-off) order. */
+	uint32_t got[MSQ_WAITERS], ngot = 0;
 	for (uint32_t i = 0; i < whigh(&q); i++) {
 		struct msq_waiter *w = &q.w[i];
 		if (!w->w_role || !ipckit__proc_is_dead(&w->w_proc))
 			continue;
 		uint32_t d = w->w_msg;
 		if (atomic_load(&w->w_state) == MSQ_W_GOT && desc_ok(&q, d) &&
-		    q.desc[d].d_claim == i + 1) {
-			queue_append(&q, d);
-			if (q.b->q_claims)
-				q.b->q_claims--;
+		    q.desc[d].d_claim == i + 1 && ngot < MSQ_WAITERS) {
+			uint32_t k = ngot++;
+			for (; k && q.w[got[k - 1]].w_ticket > w->w_ticket; k--)
+				got[k] = got[k - 1];
+			got[k] = i;
+			continue;
 		}
 		waiter_del(&q, i);
+		n++;
+	}
+	/*
+	 * Their messages go to a live receiver still waiting, else back on
+	 * the queue, each before its waiter record goes. A FIFO receiver
+	 * waits only while nothing is queued, and nothing is queued while it
+	 * waits: its message is older than every queued one and goes to the
+	 * head (after those of earlier dead ones), where the kernel's order
+	 * has it. One with a selector may have had older messages queued;
+	 * its goes to the tail (docs/DESIGN.md section 9).
+	 */
+	uint32_t after = MSQ_NIL;
+	for (uint32_t k = 0; k < ngot; k++) {
+		struct msq_waiter *w = &q.w[got[k]];
+		uint32_t d = w->w_msg;
+		if (q.b->q_claims)
+			q.b->q_claims--;
+		if (hand_off(&q, d)) {
+			/* taken by a live receiver */
+		} else if ((w->w_mode & MSQ_SEARCH_MASK) == MSQ_SEARCH_ANY) {
+			queue_insert_after(&q, after, d);
+			after = d;
+		} else {
+			queue_append(&q, d);
+		}
+		waiter_del(&q, got[k]);
 		n++;
 	}
 	if (n)
 		wake_senders(&q);
 	return n;
+}
+
+/*
+ * True if a receiver holding a handed-off message looks gone: kill(pid, 0)
+ * says no such process (a system call per holder, made only while some
+ * message is handed off; zombies and reused pids are left to the slower,
+ * exact msq_reap() on the blocking paths). A dead holder's message is the
+ * oldest there is for FIFO receivers, and goes back to the head before
+ * anyone takes a younger one. Called with h_lock held.
+ */
+static bool claimer_gone(const struct msq *q)
+{
+	for (uint32_t i = 0; i < whigh(q); i++) {
+		const struct msq_waiter *w = &q->w[i];
+		if (w->w_role == MSQ_ROLE_RECV &&
+		    atomic_load_explicit(&w->w_state, memory_order_relaxed) ==
+			    MSQ_W_GOT &&
+		    w->w_proc.p_pid > 0 && kill(w->w_proc.p_pid, 0) < 0 &&
+		    errno == ESRCH)
+			return true;
+	}
+	return false;
 }
 
 /* ---- repair --------------------------------------------------------------- */
@@ -589,6 +1158,7 @@ static int msq_repair(struct ipckit_obj *o)
 		return -EIDRM;
 	msq_view(o, &q);
 	struct msq_body *b = q.b;
+	lane_repair(&q);
 	uint8_t *dused = calloc(q.ndesc, 1);
 	uint8_t *bused = calloc(q.nblocks ? q.nblocks : 1, 1);
 	int rc = -EIDRM;
@@ -686,6 +1256,7 @@ static void msq_removed(struct ipckit_obj *o)
 {
 	struct msq q;
 	msq_view(o, &q);
+	lane_off(&q); /* its owners fall back to the lock, and see EIDRM */
 	for (uint32_t i = 0; i < whigh(&q); i++) {
 		struct msq_waiter *w = &q.w[i];
 		if (!w->w_role)
@@ -828,7 +1399,11 @@ static bool msq_peek_spin(const struct msq *q, uint32_t need, bool sending)
 			if (cbytes + need <= qbytes && (uint64_t)qnum + 1 <= qbytes)
 				return true;
 		} else if (__atomic_load_n(&b->q_head, __ATOMIC_RELAXED) !=
-			   MSQ_NIL) {
+				   MSQ_NIL ||
+			   atomic_load_explicit(&q->lane->l_tail,
+						memory_order_relaxed) !=
+				   atomic_load_explicit(&q->lane->l_head,
+							memory_order_relaxed)) {
 			return true;
 		}
 		if (atomic_load_explicit(&q->o->hdr->h_removed,
@@ -910,7 +1485,12 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 	int wi = -1;
 	bool peeked = false;
 	for (;;) {
-		rc = ipckit__obj_lock(o);
+		if (wi < 0) {
+			rc = lane_send(&q, &self, mtype, text, (uint32_t)msgsz);
+			if (rc != 1)
+				break;
+		}
+		rc = msq_lock(o, &q);
 		if (rc < 0)
 			break;
 		if (wi >= 0) {
@@ -922,6 +1502,8 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 		if (rc == 0)
 			rc = msq_send_locked(&q, mtype, text, (uint32_t)msgsz,
 					     &self);
+		if (rc == 0)
+			lane_consider(&q, &self, (uint32_t)msgsz);
 		if (rc != -EAGAIN || (msgflg & IPC_NOWAIT) ||
 		    (has_deadline && ipckit__expired(&deadline))) {
 			ipckit__obj_unlock(o);
@@ -957,7 +1539,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 			      slices ? MSQ_SLICE_MS : MSQ_SLICE_IDLE_MS,
 			      peeked ? 0 : ipckit__spin_limit());
 		if (rc == -EINTR || rc == -ETIMEDOUT) {
-			int lrc = ipckit__obj_lock(o);
+			int lrc = msq_lock(o, &q);
 			if (lrc < 0) {
 				if (rc != -EINTR)
 					rc = lrc;
@@ -973,7 +1555,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 		}
 		if (atomic_load(&q.w[wi].w_state) == MSQ_W_FAILED) {
 			rc = q.w[wi].w_err < 0 ? q.w[wi].w_err : -EIDRM;
-			if (ipckit__obj_lock(o) == 0) {
+			if (msq_lock(o, &q) == 0) {
 				waiter_del(&q, (uint32_t)wi);
 				ipckit__obj_unlock(o);
 			}
@@ -1102,6 +1684,8 @@ static long msq_recv_locked(struct msq *q, void *msgp, size_t msgsz,
 {
 	uint32_t prev;
 	int err;
+	if (q->b->q_claims && claimer_gone(q))
+		msq_reap(q->o);
 	uint32_t d = msq_find(q, mode, msgtyp, &prev, &err);
 	if (err < 0)
 		return err;
@@ -1168,12 +1752,24 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 	struct ipckit_proc_rec self;
 	ipckit__self(&self);
 	msq_view(o, &q);
-	long n;
+	long n = 0;
 	bool peeked = false;
 	for (;;) {
-		n = ipckit__obj_lock(o);
-		if (n < 0)
+		if (mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY)) {
+			n = lane_recv(&q, &self, msgp, msgsz, msgflg);
+			if (n != 1)
+				break;
+		}
+		int got = msq_lock_recv(o, &q, &self, mode, msgp, msgsz,
+					msgflg, &n);
+		if (got < 0) {
+			n = got;
 			break;
+		}
+		if (got == 1) {
+			ipckit__obj_unlock(o);
+			break;
+		}
 		n = ipckit__perm_cached(o, 0444);
 		if (n == 0)
 			n = msq_recv_locked(&q, msgp, msgsz, mode, msgtyp,
@@ -1218,7 +1814,7 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			if (wrc != -EAGAIN)
 				break;
 			/* A slice ended: removed? Reap the dead, wait on. */
-			int lrc = ipckit__obj_lock(o);
+			int lrc = msq_lock(o, &q);
 			if (lrc < 0) {
 				wrc = lrc;
 				break;
@@ -1228,7 +1824,7 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			ipckit__obj_unlock(o);
 		} while (atomic_load(&w->w_state) == MSQ_W_WAITING);
 
-		n = ipckit__obj_lock(o);
+		n = msq_lock(o, &q);
 		if (n < 0) {
 			if (wrc == -EINTR)
 				n = -EINTR;
@@ -1315,9 +1911,9 @@ static int msq_info(int cmd, struct msginfo *out)
 			struct ipckit_obj *o;
 			if (ipckit__obj_get_slot(IPCKIT_KIND_MSG, s, &o) < 0)
 				continue;
-			if (ipckit__obj_lock(o) == 0) {
-				struct msq q;
-				msq_view(o, &q);
+			struct msq q;
+			msq_view(o, &q);
+			if (msq_lock(o, &q) == 0) {
 				msgs += q.b->q_qnum;
 				bytes += q.b->q_cbytes;
 				ipckit__obj_unlock(o);
@@ -1350,7 +1946,7 @@ static int msq_stat(int idx, int cmd, struct msqid_ds *buf)
 	struct msqid_ds ds;
 	struct msq q;
 	msq_view(o, &q);
-	rc = ipckit__obj_lock(o);
+	rc = msq_lock(o, &q);
 	if (rc == -EIDRM)
 		rc = -EINVAL; /* gone before we looked: as a stale id */
 	if (rc < 0)
@@ -1386,7 +1982,7 @@ static int msq_down(int msqid, int cmd, const struct msqid_ds *in)
 		return rc;
 	struct msq q;
 	msq_view(o, &q);
-	rc = ipckit__obj_lock(o);
+	rc = msq_lock(o, &q);
 	if (rc == -EIDRM)
 		rc = -EINVAL;
 	if (rc < 0)
@@ -1462,10 +2058,10 @@ IPCKIT_EXPORT int ipckit_msg_waiters(int msqid, int *senders, int *receivers)
 	int rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
 	if (rc < 0)
 		return (int)ipckit__ret(rc);
-	rc = ipckit__obj_lock(o);
+	struct msq q;
+	msq_view(o, &q);
+	rc = msq_lock(o, &q);
 	if (rc == 0) {
-		struct msq q;
-		msq_view(o, &q);
 		rc = ipckit__perm(o->hdr, 0444);
 		if (rc == 0) {
 			msq_reap(o);
