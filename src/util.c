@@ -157,27 +157,51 @@ void ipckit__fault(const char *point)
 /*
  * User pointers. The kernel answers a bad pointer with EFAULT; a library
  * touching it would crash instead. Asking the kernel costs a system call,
- * so each thread remembers the last page range it proved readable and the
- * last it proved writable, and programs that reuse one buffer (nearly all)
- * pay the call once. The price: a range unmapped after it was proved faults
+ * so each thread remembers the last few page ranges it proved readable and
+ * writable, and programs that reuse their buffers (nearly all) pay the call
+ * once per buffer. The price: a range unmapped after it was proved faults
  * in the caller instead of giving EFAULT (docs/DESIGN.md, "Differences").
  */
 struct range {
 	uintptr_t lo, hi;
 };
-static _Thread_local struct range proved_readable, proved_writable;
+
+/*
+ * A few ranges, not one: programs that rotate through several buffers
+ * (a ring of them, one per peer) would otherwise pay a system call per
+ * call. Overlapping or touching ranges merge; otherwise the oldest goes.
+ */
+#define PROVED_RANGES 4
+struct proved {
+	struct range r[PROVED_RANGES];
+	unsigned next;
+};
+static _Thread_local struct proved proved_readable, proved_writable;
 
 #define PAGE_MASK_ (~(uintptr_t)4095)
 
-static bool in_range(const struct range *r, uintptr_t p, size_t len)
+static bool in_range(const struct proved *pr, uintptr_t p, size_t len)
 {
-	return p >= r->lo && len <= r->hi - p && p + len <= r->hi;
+	for (int i = 0; i < PROVED_RANGES; i++) {
+		const struct range *r = &pr->r[i];
+		if (p >= r->lo && len <= r->hi - p && p + len <= r->hi)
+			return true;
+	}
+	return false;
 }
 
-static void remember(struct range *r, uintptr_t p, size_t len)
+static void remember(struct proved *pr, uintptr_t p, size_t len)
 {
-	r->lo = p & PAGE_MASK_;
-	r->hi = (p + len + 4095) & PAGE_MASK_;
+	uintptr_t lo = p & PAGE_MASK_, hi = (p + len + 4095) & PAGE_MASK_;
+	for (int i = 0; i < PROVED_RANGES; i++) {
+		struct range *r = &pr->r[i];
+		if (r->hi > r->lo && lo <= r->hi && hi >= r->lo) {
+			r->lo = lo < r->lo ? lo : r->lo;
+			r->hi = hi > r->hi ? hi : r->hi;
+			return;
+		}
+	}
+	pr->r[pr->next++ % PROVED_RANGES] = (struct range){lo, hi};
 }
 
 /* Addresses no process can map: NULL page, non-canonical, kernel half. */
