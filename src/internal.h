@@ -291,6 +291,12 @@ IPCKIT_HIDDEN int ipckit__perm(const struct ipckit_hdr *h, int flag);
  * by the preload library). Called with h_lock held.
  */
 IPCKIT_HIDDEN int ipckit__perm_cached(struct ipckit_obj *o, int flag);
+/*
+ * The cached verdict alone, without the lock and without writing: 0, or
+ * -EACCES, or 1 when the cache cannot say (the caller takes the lock and
+ * asks ipckit__perm_cached). For lock-free fast paths.
+ */
+IPCKIT_HIDDEN int ipckit__perm_peek(struct ipckit_obj *o, int flag);
 /* Tells the permission caches that credentials may have changed. */
 IPCKIT_HIDDEN void ipckit__creds_changed(void);
 /* Owner, creator or privileged (IPC_SET, IPC_RMID); else -EPERM. */

@@ -650,7 +650,9 @@ static uintptr_t lane_me(void)
 static bool lane_can_own(void)
 {
 	static _Atomic pid_t registered; /* the pid that registered */
-	pid_t pid = getpid();
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	pid_t pid = self.p_pid;
 	if (atomic_load_explicit(&registered, memory_order_relaxed) == pid)
 		return true;
 	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
@@ -658,6 +660,47 @@ static bool lane_can_own(void)
 		return false;
 	atomic_store(&registered, pid);
 	return true;
+}
+
+/*
+ * The handles of the lanes this thread owns (0: as producer, 1: as
+ * consumer), with a reference each, so that the fast path finds its queue
+ * without the handle table's mutex and reference count: locked
+ * instructions, each of which would wait for the last message's stores
+ * to reach the other processor. Dropped when the queue is found removed,
+ * or when this thread takes another lane in that role.
+ */
+static __thread struct lane_handle {
+	int id;
+	struct ipckit_obj *o;
+} lane_handles[2];
+
+static void lane_handle_keep(int role, struct ipckit_obj *o)
+{
+	struct lane_handle *h = &lane_handles[role];
+	if (h->o == o)
+		return;
+	atomic_fetch_add(&o->refs, 1);
+	struct ipckit_obj *old = h->o;
+	h->o = o;
+	h->id = o->id;
+	if (old)
+		ipckit__obj_put(old);
+}
+
+/* This thread's handle for lane role `role` of queue msqid, or NULL. */
+static struct ipckit_obj *lane_handle(int role, int msqid)
+{
+	struct lane_handle *h = &lane_handles[role];
+	struct ipckit_obj *o = h->o;
+	if (!o || h->id != msqid)
+		return NULL;
+	if (atomic_load_explicit(&o->hdr->h_removed, memory_order_relaxed)) {
+		h->o = NULL;
+		ipckit__obj_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 static bool rec_is(const struct ipckit_proc_rec *a,
@@ -722,8 +765,8 @@ static int lane_send(struct msq *q, const struct ipckit_proc_rec *self,
 	for (unsigned i = 0;; i++) {
 		if (!lane_enter(&l->l_pbusy, l))
 			return 1;
-		int rc = ipckit__perm_cached(q->o, 0222);
-		if (rc < 0) {
+		int rc = ipckit__perm_peek(q->o, 0222);
+		if (rc != 0) {
 			lane_leave(&l->l_pbusy);
 			return rc;
 		}
@@ -835,7 +878,7 @@ static long lane_recv(struct msq *q, const struct ipckit_proc_rec *self,
 	for (unsigned i = 0;; i++) {
 		if (!lane_enter(&l->l_cbusy, l))
 			return 1;
-		long n = ipckit__perm_cached(q->o, 0444);
+		long n = ipckit__perm_peek(q->o, 0444);
 		if (n == 0 && __atomic_load_n(&q->b->q_head,
 					      __ATOMIC_RELAXED) != MSQ_NIL)
 			n = 1; /* older messages on the list come first */
@@ -991,6 +1034,7 @@ static void lane_consider(struct msq *q, const struct ipckit_proc_rec *self,
 	l->l_pbytes = l->l_cbytes = l->l_cbytes_seen = 0;
 	l->l_mig_first = MSQ_NIL;
 	atomic_store(&q->o->lane_prod, lane_me());
+	lane_handle_keep(0, q->o);
 	atomic_store(&l->l_state, MSQ_LANE_ON);
 }
 
@@ -1040,6 +1084,7 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	    lane_can_own()) {
 		l->l_cons = *self;
 		atomic_store(&o->lane_cons, lane_me());
+		lane_handle_keep(1, o);
 		if (q->b->q_head != MSQ_NIL)
 			return 0; /* the list first: the lane stays on */
 		if (lane_enter(&l->l_cbusy, l)) {
@@ -1474,13 +1519,19 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 	if (rc < 0)
 		return rc;
 
-	struct ipckit_obj *o;
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	struct msq q;
+	struct ipckit_obj *o = lane_handle(0, msqid);
+	if (o) {
+		msq_view(o, &q);
+		rc = lane_send(&q, &self, mtype, text, (uint32_t)msgsz);
+		if (rc != 1)
+			return rc;
+	}
 	rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
 	if (rc < 0)
 		return rc;
-	struct msq q;
-	struct ipckit_proc_rec self;
-	ipckit__self(&self);
 	msq_view(o, &q);
 	int wi = -1;
 	bool peeked = false;
@@ -1744,13 +1795,19 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 				  &has_deadline);
 	if (rc < 0)
 		return rc;
-	struct ipckit_obj *o;
+	struct ipckit_proc_rec self;
+	ipckit__self(&self);
+	struct msq q;
+	struct ipckit_obj *o = lane_handle(1, msqid);
+	if (o && mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY)) {
+		msq_view(o, &q);
+		long n = lane_recv(&q, &self, msgp, msgsz, msgflg);
+		if (n != 1)
+			return n;
+	}
 	rc = ipckit__obj_get(IPCKIT_KIND_MSG, msqid, &o);
 	if (rc < 0)
 		return rc;
-	struct msq q;
-	struct ipckit_proc_rec self;
-	ipckit__self(&self);
 	msq_view(o, &q);
 	long n = 0;
 	bool peeked = false;

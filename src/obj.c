@@ -1112,6 +1112,23 @@ int ipckit__perm_cached(struct ipckit_obj *o, int flag)
 	return c->verdict[requested] > 0 ? 0 : -EACCES;
 }
 
+int ipckit__perm_peek(struct ipckit_obj *o, int flag)
+{
+	const struct ipckit_hdr *h = o->hdr;
+	int requested = ((flag >> 6) | (flag >> 3) | flag) & 7;
+	struct perm_cache *c = __atomic_load_n((struct perm_cache **)&o->perm,
+					       __ATOMIC_ACQUIRE);
+	if (!c ||
+	    __atomic_load_n(&c->gen, __ATOMIC_RELAXED) !=
+		    atomic_load_explicit(&cred_gen, memory_order_relaxed) ||
+	    __atomic_load_n(&c->mode, __ATOMIC_RELAXED) != h->h_mode ||
+	    __atomic_load_n(&c->uid, __ATOMIC_RELAXED) != h->h_uid ||
+	    __atomic_load_n(&c->gid, __ATOMIC_RELAXED) != h->h_gid)
+		return 1;
+	int v = __atomic_load_n(&c->verdict[requested], __ATOMIC_RELAXED);
+	return v > 0 ? 0 : v < 0 ? -EACCES : 1;
+}
+
 int ipckit__may_own_cached(struct ipckit_obj *o)
 {
 	const struct ipckit_hdr *h = o->hdr;
