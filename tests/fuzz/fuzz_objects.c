@@ -1072,6 +1072,31 @@ static void mk_msgrcv(int id)
 	ipckit_msgrcv(id, &m, sizeof(m.mtext), 0, IPC_NOWAIT);
 }
 
+/*
+ * 70 sends in a row: the 65th goes through the queue's lane (msg.c). One
+ * byte each, so that they fit in FZ_MSGMNB.
+ */
+static void mk_msgsnd_stream(int id)
+{
+	for (int i = 0; i < 70; i++) {
+		struct mk_msg m = {1 + i % 2, "s"};
+		ipckit_msgsnd(id, &m, 1, IPC_NOWAIT);
+	}
+}
+
+static void mk_msgrcv_stream(int id)
+{
+	struct mk_msg m;
+	while (ipckit_msgrcv(id, &m, sizeof(m.mtext), 0, IPC_NOWAIT) >= 0)
+		;
+}
+
+static void mk_msgstat(int id)
+{
+	struct msqid_ds ds;
+	ipckit_msgctl(id, IPC_STAT, &ds);
+}
+
 static void mk_msgget_keyed(int id)
 {
 	ipckit_msgget(FZ_KEY + 100 + id, IPC_CREAT | 0666);
@@ -1105,6 +1130,23 @@ static void mk_msg_corpus(void)
 	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgrcv-copied");
 	mk_crash("msgrcv-unlinked", mk_msgrcv, id);
 	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgrcv-unlinked");
+	ipckit_msgctl(id, IPC_RMID, NULL);
+
+	/* The stream lane: on with messages in it, and its crash points. */
+	id = mk_msg_queue();
+	mk_msgsnd_stream(id);
+	mk_seed(IPCKIT_KIND_MSG, id, "lane");
+	mk_crash("msgctl-lane-off-chained", mk_msgstat, id);
+	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgctl-lane-off-chained");
+	mk_msgrcv_stream(id);
+	mk_msgsnd_stream(id);
+	mk_crash("msgctl-lane-off-linked", mk_msgstat, id);
+	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgctl-lane-off-linked");
+	mk_msgrcv_stream(id);
+	mk_crash("msgsnd-lane-published", mk_msgsnd_stream, id);
+	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgsnd-lane-published");
+	mk_crash("msgrcv-lane-copied", mk_msgrcv_stream, id);
+	mk_seed(IPCKIT_KIND_MSG, id, "killed-at-msgrcv-lane-copied");
 	ipckit_msgctl(id, IPC_RMID, NULL);
 
 	/* A receiver blocked, then killed. */
