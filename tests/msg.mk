@@ -52,3 +52,4 @@ TESTS += msg-stat-index
 TESTS += msg-stat-times
 TESTS += msg-stream-handover
 TESTS += msg-stream-kill
+TESTS += msg-stream-threads
