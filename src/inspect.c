@@ -161,9 +161,11 @@ static int snap_msg(struct ipckit_obj *o, struct ipckit_snap *s,
 		if (w[i].w_role != MSQ_ROLE_RECV &&
 		    w[i].w_role != MSQ_ROLE_SEND)
 			continue;
-		struct ipckit_snap_waiter *sw = &s->msg.waiters[n];
 		uint32_t state =
 		    atomic_load_explicit(&w[i].w_state, memory_order_relaxed);
+		if (state == MSQ_W_TAKEN)
+			continue; /* its receiver has left (msg.c) */
+		struct ipckit_snap_waiter *sw = &s->msg.waiters[n];
 		sw->sender = w[i].w_role == MSQ_ROLE_SEND;
 		if (sw->sender) {
 			sw->bytes = w[i].w_need;

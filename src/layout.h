@@ -192,6 +192,8 @@ _Static_assert(sizeof(struct msq_desc) == 32, "msq_desc layout");
 #define MSQ_W_WOKEN 3u	  /* sender: space was freed, look again */
 #define MSQ_W_GOT 4u	  /* receiver: w_msg was handed to it */
 #define MSQ_W_FAILED 5u	  /* w_err says why (E2BIG, EIDRM) */
+#define MSQ_W_TAKEN 6u	  /* receiver: copied w_msg out and left; the
+			     next holder of h_lock frees both */
 #define MSQ_ROLE_RECV 1u
 #define MSQ_ROLE_SEND 2u
 

@@ -587,6 +587,31 @@ static bool hand_off(struct msq *q, uint32_t d)
 	}
 }
 
+/*
+ * Frees what receivers left behind in MSQ_W_TAKEN (msq_take_unlocked()):
+ * their records and the descriptors they copied out. Called with h_lock
+ * held, by every locker before it looks at waiters or free lists.
+ */
+static void sweep_taken(struct msq *q)
+{
+	if (!q->b->q_claims)
+		return;
+	for (uint32_t i = 0; i < whigh(q); i++) {
+		struct msq_waiter *w = &q->w[i];
+		if (w->w_role != MSQ_ROLE_RECV ||
+		    atomic_load_explicit(&w->w_state, memory_order_acquire) !=
+			    MSQ_W_TAKEN)
+			continue;
+		uint32_t d = w->w_msg;
+		if (desc_ok(q, d) && q->desc[d].d_claim == i + 1) {
+			desc_free(q, d);
+			if (q->b->q_claims)
+				q->b->q_claims--;
+		}
+		waiter_del(q, i);
+	}
+}
+
 /* ---- the lane ------------------------------------------------------------- */
 
 /*
@@ -1042,7 +1067,10 @@ int ipckit__msq_settle(struct ipckit_obj *o)
 {
 	struct msq q;
 	msq_view(o, &q);
-	return lane_off(&q);
+	int rc = lane_off(&q);
+	if (rc == 0)
+		sweep_taken(&q);
+	return rc;
 }
 
 /*
@@ -1057,6 +1085,8 @@ static int msq_lock(struct ipckit_obj *o, struct msq *q)
 	rc = lane_off(q);
 	if (rc < 0)
 		ipckit__obj_unlock(o);
+	else
+		sweep_taken(q);
 	return rc;
 }
 
@@ -1075,6 +1105,7 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	int rc = ipckit__obj_lock(o);
 	if (rc < 0)
 		return rc;
+	sweep_taken(q);
 	struct msq_lane *l = q->lane;
 	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
 	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
@@ -1113,6 +1144,7 @@ static int msq_reap(struct ipckit_obj *o)
 	struct msq q;
 	int n = 0;
 	msq_view(o, &q);
+	sweep_taken(&q);
 	/* Dead receivers holding a message, in ticket (hand-off) order. */
 	uint32_t got[MSQ_WAITERS], ngot = 0;
 	for (uint32_t i = 0; i < whigh(&q); i++) {
@@ -1247,6 +1279,13 @@ static int msq_repair(struct ipckit_obj *o)
 			continue;
 		if (w->w_role != MSQ_ROLE_RECV && w->w_role != MSQ_ROLE_SEND) {
 			w->w_role = 0;
+			continue;
+		}
+		if (w->w_role == MSQ_ROLE_RECV &&
+		    atomic_load(&w->w_state) == MSQ_W_TAKEN) {
+			/* Copied out and gone: record and message are free. */
+			w->w_role = 0;
+			atomic_store(&w->w_state, MSQ_W_FREE);
 			continue;
 		}
 		high = i + 1;
@@ -1726,6 +1765,35 @@ static long msq_take_claimed(struct msq *q, uint32_t wi, void *msgp,
 }
 
 /*
+ * Takes a handed-off message without the lock. It is this receiver's
+ * alone (d_claim names its record) until it says so: it copies it out,
+ * then stores MSQ_W_TAKEN, and the next holder of h_lock frees the record
+ * and the descriptor (sweep_taken()). That spares the woken receiver a
+ * lock round trip that pulls the lock, the body and the free lists across
+ * from the waker's processor. Killed before the store, it leaves a GOT
+ * record, which a reap gives back to the queue. Returns the byte count,
+ * or 1 when the locked path must do it (a bad buffer: EFAULT, and the
+ * message goes back on the queue; a damaged record).
+ */
+static long msq_take_unlocked(struct msq *q, uint32_t wi, void *msgp,
+			      size_t msgsz)
+{
+	struct msq_waiter *w = &q->w[wi];
+	uint32_t d = w->w_msg;
+	if (!desc_ok(q, d) || q->desc[d].d_claim != wi + 1)
+		return 1;
+	long n = msq_copy_out(q, d, msgp, msgsz);
+	if (n < 0)
+		return 1;
+	ipckit__fault("msgrcv-handed-copied");
+	/* Removal may have turned GOT to FAILED meanwhile: the message was
+	 * ours before it, as in the kernel, and the queue is gone. */
+	uint32_t expected = MSQ_W_GOT;
+	atomic_compare_exchange_strong(&w->w_state, &expected, MSQ_W_TAKEN);
+	return n;
+}
+
+/*
  * One attempt at receiving. Called with h_lock held. Returns the byte
  * count, -ENOMSG when nothing matches, or an error.
  */
@@ -1881,6 +1949,12 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			ipckit__obj_unlock(o);
 		} while (atomic_load(&w->w_state) == MSQ_W_WAITING);
 
+		if (atomic_load_explicit(&w->w_state, memory_order_acquire) ==
+		    MSQ_W_GOT) {
+			n = msq_take_unlocked(&q, (uint32_t)wi, msgp, msgsz);
+			if (n != 1)
+				break;
+		}
 		n = msq_lock(o, &q);
 		if (n < 0) {
 			if (wrc == -EINTR)

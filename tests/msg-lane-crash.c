@@ -130,6 +130,40 @@ int main(int argc, char **argv)
 	drain_expect(id, 0, N);
 	still_works(id);
 
+	/*
+	 * A blocked receiver is handed a message and takes it without the
+	 * lock (msq_take_unlocked()): killed after its copy, before it says
+	 * so, it leaves the message to be given back, first in line.
+	 */
+	pid_t r = t_fork();
+	if (r == 0) {
+		setenv("IPCKIT_FAULT", "msgrcv-handed-copied", 1);
+		struct msg m;
+		ipckit_msgrcv(id, &m, SIZE, 0, 0);
+		_exit(3);
+	}
+	t_wait_blocked(r);
+	put(id, 0);
+	put(id, 1);
+	T_EQ(t_wait_signal(r), SIGKILL);
+	drain_expect(id, 0, 2);
+	/* Taken without the lock and gone: the next locker frees it all. */
+	r = t_fork();
+	if (r == 0) {
+		struct msg m;
+		T_EQ(ipckit_msgrcv(id, &m, SIZE, 0, 0), SIZE);
+		T_EQ(m.seq, 7);
+		_exit(0);
+	}
+	t_wait_blocked(r);
+	put(id, 7);
+	t_wait_ok(r);
+	int senders, receivers;
+	T_OK(ipckit_msg_waiters(id, &senders, &receivers));
+	T_EQ(receivers, 0);
+	T_EQ(qnum(id), 0);
+	still_works(id);
+
 	/* A consumer killed while receiving from a live stream: conserved. */
 	send_all(id);
 	pid_t c = t_fork();
@@ -147,7 +181,6 @@ int main(int argc, char **argv)
 	 * it would go back on the queue at the tail when it is reaped, out
 	 * of order (docs/DESIGN.md section 9). ipckit_msg_waiters() reaps.
 	 */
-	int senders, receivers;
 	T_OK(ipckit_msg_waiters(id, &senders, &receivers));
 	T_EQ(receivers, 0);
 	still_works(id);

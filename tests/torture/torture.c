@@ -217,6 +217,7 @@ static _Atomic uint64_t *LOG;
  */
 static const char *const fault_points[] = {
     "msgsnd-filled",	      "msgrcv-copied",	       "msgrcv-unlinked",
+    "msgrcv-handed-copied",
     "create-built",	      "create-keyed",	       "create-slotted",
     "remove-marked",	      "shm-rec-add",	       "shm-destroy-punched",
     "shm-sync-counted",	      "shm-reap-dropped",      "shm-attach-counted",
