@@ -30,6 +30,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -693,18 +694,42 @@ static bool lane_can_own(void)
  * without the handle table's mutex and reference count: locked
  * instructions, each of which would wait for the last message's stores
  * to reach the other processor. Dropped when the queue is found removed,
- * or when this thread takes another lane in that role.
+ * when this thread takes another lane in that role, or when it exits.
  */
 static __thread struct lane_handle {
 	int id;
 	struct ipckit_obj *o;
 } lane_handles[2];
 
+/* At a thread's exit: its references go (pthread key destructor). */
+static void lane_handles_drop(void *unused)
+{
+	(void)unused;
+	for (int role = 0; role < 2; role++) {
+		struct ipckit_obj *o = lane_handles[role].o;
+		lane_handles[role].o = NULL;
+		if (o)
+			ipckit__obj_put(o);
+	}
+}
+
+static pthread_key_t lane_key;
+static pthread_once_t lane_key_once = PTHREAD_ONCE_INIT;
+static bool lane_key_made;
+
+static void lane_key_init(void)
+{
+	lane_key_made = pthread_key_create(&lane_key, lane_handles_drop) == 0;
+}
+
 static void lane_handle_keep(int role, struct ipckit_obj *o)
 {
 	struct lane_handle *h = &lane_handles[role];
 	if (h->o == o)
 		return;
+	pthread_once(&lane_key_once, lane_key_init);
+	if (!lane_key_made || pthread_setspecific(lane_key, (void *)1) != 0)
+		return; /* no way to let go at exit: no fast path */
 	atomic_fetch_add(&o->refs, 1);
 	struct ipckit_obj *old = h->o;
 	h->o = o;
