@@ -49,7 +49,7 @@
  *  12  u32  h_state    futex word, IPCKIT_STATE_*; the creator stores READY
  *                      last, with release order (pairs with HDR_BARRIER_1)
  *  16  u64  h_size     the file's size in bytes, fixed at creation
- *  24  u32  h_removed  futex word: 0 live, 1 removed (IPC_RMID or declared
+ *  24  u32  h_removed  0 live, 1 removed (IPC_RMID or declared
  *                      lost); set once, under h_lock, never cleared
  *  28  i32  h_key      the key, or IPC_PRIVATE (0)
  *  32  i32  h_id       the id; fixed before READY
