@@ -189,12 +189,6 @@ struct ipckit_obj {
 	 * /proc at most every IPCKIT_REAP_MS.
 	 */
 	_Atomic int64_t reap_ms;
-	/*
-	 * msg.c's stream lane: which thread of this process (the address of
-	 * a thread-local) may act as the lane's producer or consumer when the
-	 * queue names this process, 0 for none. Set under h_lock.
-	 */
-	_Atomic uintptr_t lane_prod, lane_cons;
 };
 
 /* The largest spare a creator maps (struct ipckit_obj's spare). */

@@ -329,7 +329,9 @@ _Static_assert(sizeof(struct msq_body) == 128, "msq_body size");
  *  96  u32  l_head_seen the producer's last read of l_head
  * 100  u32  pad
  * 104  u64  l_cbytes_seen  and of l_cbytes
- * 112  pad to 128
+ * 112  u64  l_prod_thread  which thread of l_prod owns the role (an
+ *                       address in it; written under h_lock while off)
+ * 120  pad to 128
  * 128  u32  l_head      slots taken (only grows, wraps)
  * 132  u32  l_cbusy     the consumer is inside a lane operation
  * 136  i32  l_lrpid     msg_lrpid of the lane's last receive
@@ -337,7 +339,10 @@ _Static_assert(sizeof(struct msq_body) == 128, "msq_body size");
  * 144  i64  l_rtime     msg_rtime of the lane's last receive
  * 152  u64  l_cbytes    payload bytes taken since switched on
  * 160  u32  l_tail_seen the consumer's last read of l_tail
- * 164  pad to 192
+ * 164  u32  pad
+ * 168  u64  l_cons_thread  which thread of l_cons owns the role (written
+ *                       under h_lock when it claims it)
+ * 176  pad to 192
  * 192  struct msq_lane_slot[MSQ_LANE_SLOTS]
  */
 #define MSQ_LANE_SLOTS 256u /* a power of two */
@@ -373,7 +378,8 @@ struct msq_lane {
 	uint32_t l_head_seen;
 	uint32_t l_pad2;
 	uint64_t l_cbytes_seen;
-	uint8_t l_pad3[16];
+	_Atomic uint64_t l_prod_thread;
+	uint8_t l_pad3[8];
 	_Atomic uint32_t l_head;
 	_Atomic uint32_t l_cbusy;
 	int32_t l_lrpid;
@@ -381,7 +387,9 @@ struct msq_lane {
 	int64_t l_rtime;
 	uint64_t l_cbytes;
 	uint32_t l_tail_seen;
-	uint8_t l_pad5[28];
+	uint32_t l_pad5;
+	_Atomic uint64_t l_cons_thread;
+	uint8_t l_pad6[16];
 };
 _Static_assert(offsetof(struct msq_lane, l_tail) == 64, "msq_lane layout");
 _Static_assert(offsetof(struct msq_lane, l_head) == 128, "msq_lane layout");

@@ -628,7 +628,7 @@ static void sweep_taken(struct msq *q)
  * Who uses it: a process that has made MSQ_LANE_STREAK locked sends in a
  * row with nobody waiting switches the lane on as its producer; the first
  * FIFO receiver to come under the lock then becomes its consumer. One
- * thread of each owns the role (ipckit_obj.lane_prod, lane_cons). Every
+ * thread of each owns the role (l_prod_thread, l_cons_thread). Every
  * other locked operation - another sender, a receiver with a type, any
  * ctl call, a producer whose message does not fit a slot, an owner about
  * to sleep - switches it off first (lane_off()), which moves what the
@@ -759,14 +759,24 @@ static bool rec_is(const struct ipckit_proc_rec *a,
 	return a->p_pid == b->p_pid && a->p_start == b->p_start;
 }
 
-/* Announces an owner's operation; false if the lane went off. */
-static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l)
+/*
+ * Announces an owner's operation; false if the lane is off, or if it is
+ * on again with another owner: a thread that found itself the owner and
+ * was then held up may come back to a lane switched off and on since,
+ * which only its busy word can tell it no more changes hands (lane_off()
+ * waits for it; switching on happens with the lane off).
+ */
+static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l,
+		       _Atomic uint64_t *thread, const struct ipckit_proc_rec *who,
+		       const struct ipckit_proc_rec *self)
 {
 	atomic_store_explicit(busy, 1, memory_order_relaxed);
 	/* The other half of this barrier is lane_off()'s membarrier(). */
 	atomic_signal_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) ==
-	    MSQ_LANE_ON)
+	if (atomic_load_explicit(&l->l_state, memory_order_acquire) ==
+		    MSQ_LANE_ON &&
+	    atomic_load_explicit(thread, memory_order_relaxed) == lane_me() &&
+	    who->p_pid == self->p_pid && who->p_start == self->p_start)
 		return true;
 	atomic_store_explicit(busy, 0, memory_order_release);
 	return false;
@@ -807,13 +817,14 @@ static int lane_send(struct msq *q, const struct ipckit_proc_rec *self,
 	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
 		    MSQ_LANE_ON ||
 	    size > MSQ_LANE_TEXT ||
-	    atomic_load_explicit(&q->o->lane_prod, memory_order_relaxed) !=
+	    atomic_load_explicit(&l->l_prod_thread, memory_order_relaxed) !=
 		    lane_me() ||
 	    !rec_is(&l->l_prod, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
-		if (!lane_enter(&l->l_pbusy, l))
+		if (!lane_enter(&l->l_pbusy, l, &l->l_prod_thread, &l->l_prod,
+				self))
 			return 1;
 		int rc = ipckit__perm_peek(q->o, 0222);
 		if (rc != 0) {
@@ -920,13 +931,14 @@ static long lane_recv(struct msq *q, const struct ipckit_proc_rec *self,
 	struct msq_lane *l = q->lane;
 	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
 		    MSQ_LANE_ON ||
-	    atomic_load_explicit(&q->o->lane_cons, memory_order_relaxed) !=
+	    atomic_load_explicit(&l->l_cons_thread, memory_order_relaxed) !=
 		    lane_me() ||
 	    !rec_is(&l->l_cons, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
-		if (!lane_enter(&l->l_cbusy, l))
+		if (!lane_enter(&l->l_cbusy, l, &l->l_cons_thread, &l->l_cons,
+				self))
 			return 1;
 		long n = ipckit__perm_peek(q->o, 0444);
 		if (n == 0 && __atomic_load_n(&q->b->q_head,
@@ -1054,6 +1066,8 @@ static int lane_off(struct msq *q)
 	l->l_tail0 = l->l_head0 = tail;
 	memset(&l->l_prod, 0, sizeof(l->l_prod));
 	memset(&l->l_cons, 0, sizeof(l->l_cons));
+	atomic_store(&l->l_prod_thread, 0);
+	atomic_store(&l->l_cons_thread, 0);
 	l->l_streak = 0;
 	return rc;
 }
@@ -1080,10 +1094,11 @@ static void lane_consider(struct msq *q, const struct ipckit_proc_rec *self,
 	uint32_t tail = atomic_load(&l->l_tail);
 	l->l_prod = *self;
 	memset(&l->l_cons, 0, sizeof(l->l_cons));
+	atomic_store(&l->l_cons_thread, 0);
 	l->l_tail0 = l->l_head0 = l->l_head_seen = l->l_tail_seen = tail;
 	l->l_pbytes = l->l_cbytes = l->l_cbytes_seen = 0;
 	l->l_mig_first = MSQ_NIL;
-	atomic_store(&q->o->lane_prod, lane_me());
+	atomic_store(&l->l_prod_thread, lane_me());
 	lane_handle_keep(0, q->o);
 	atomic_store(&l->l_state, MSQ_LANE_ON);
 }
@@ -1136,14 +1151,15 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
 	    (l->l_cons.p_pid == 0 ||
 	     (rec_is(&l->l_cons, self) &&
-	      atomic_load(&o->lane_cons) == lane_me())) &&
+	      atomic_load(&l->l_cons_thread) == lane_me())) &&
 	    lane_can_own()) {
 		l->l_cons = *self;
-		atomic_store(&o->lane_cons, lane_me());
+		atomic_store(&l->l_cons_thread, lane_me());
 		lane_handle_keep(1, o);
 		if (q->b->q_head != MSQ_NIL)
 			return 0; /* the list first: the lane stays on */
-		if (lane_enter(&l->l_cbusy, l)) {
+		if (lane_enter(&l->l_cbusy, l, &l->l_cons_thread, &l->l_cons,
+			       self)) {
 			rc = ipckit__perm_cached(o, 0444);
 			*n = rc < 0 ? rc
 				    : lane_take(q, self, msgp, msgsz, msgflg);
