@@ -43,6 +43,14 @@ IPCKIT_HIDDEN int ipckit__deadline(const struct timespec *timeout, bool abs,
 				   bool *has_deadline);
 /* True once CLOCK_MONOTONIC has passed `deadline`. */
 IPCKIT_HIDDEN bool ipckit__expired(const struct timespec *deadline);
+/*
+ * The end of one sleep of a blocking call: `deadline` or, if sooner, `ms`
+ * from now (stored in *slice). Returns the pointer to whichever it is, so
+ * a caller can tell a slice's end from the deadline.
+ */
+IPCKIT_HIDDEN const struct timespec *
+ipckit__slice_until(const struct timespec *deadline, struct timespec *slice,
+		    long ms);
 
 /* Spin iterations before sleeping (ipckit_set_spin, $IPCKIT_SPIN). */
 IPCKIT_HIDDEN unsigned ipckit__spin_limit(void);
@@ -130,6 +138,12 @@ IPCKIT_HIDDEN bool ipckit__lock_held(void *mem);
 IPCKIT_HIDDEN void ipckit__self(struct ipckit_proc_rec *out);
 /* True if the process recorded in `rec` is gone (dead, zombie, pid reused). */
 IPCKIT_HIDDEN bool ipckit__proc_is_dead(const struct ipckit_proc_rec *rec);
+/* True if two records name the same process (pid and start time). */
+static inline bool ipckit__proc_same(const struct ipckit_proc_rec *a,
+				     const struct ipckit_proc_rec *b)
+{
+	return a->p_pid == b->p_pid && a->p_start == b->p_start;
+}
 /* Start time of `pid` (0 if it does not exist). */
 IPCKIT_HIDDEN uint64_t ipckit__proc_start(pid_t pid);
 

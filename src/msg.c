@@ -753,12 +753,6 @@ static struct ipckit_obj *lane_handle(int role, int msqid)
 	return o;
 }
 
-static bool rec_is(const struct ipckit_proc_rec *a,
-		   const struct ipckit_proc_rec *b)
-{
-	return a->p_pid == b->p_pid && a->p_start == b->p_start;
-}
-
 /*
  * Announces an owner's operation; false if the lane is off, or if it is
  * on again with another owner: a thread that found itself the owner and
@@ -819,7 +813,7 @@ static int lane_send(struct msq *q, const struct ipckit_proc_rec *self,
 	    size > MSQ_LANE_TEXT ||
 	    atomic_load_explicit(&l->l_prod_thread, memory_order_relaxed) !=
 		    lane_me() ||
-	    !rec_is(&l->l_prod, self))
+	    !ipckit__proc_same(&l->l_prod, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
@@ -933,7 +927,7 @@ static long lane_recv(struct msq *q, const struct ipckit_proc_rec *self,
 		    MSQ_LANE_ON ||
 	    atomic_load_explicit(&l->l_cons_thread, memory_order_relaxed) !=
 		    lane_me() ||
-	    !rec_is(&l->l_cons, self))
+	    !ipckit__proc_same(&l->l_cons, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
@@ -1150,7 +1144,7 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
 	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
 	    (l->l_cons.p_pid == 0 ||
-	     (rec_is(&l->l_cons, self) &&
+	     (ipckit__proc_same(&l->l_cons, self) &&
 	      atomic_load(&l->l_cons_thread) == lane_me())) &&
 	    lane_can_own()) {
 		l->l_cons = *self;
@@ -1447,18 +1441,9 @@ static int msq_wait(struct msq_waiter *w, const struct timespec *deadline,
 	if (!atomic_compare_exchange_strong(&w->w_state, &expected,
 					    MSQ_W_SLEEPING))
 		return 0;
-	struct timespec slice, *until = (struct timespec *)deadline;
-	clock_gettime(CLOCK_MONOTONIC, &slice);
-	slice.tv_sec += slice_ms / 1000;
-	slice.tv_nsec += (slice_ms % 1000) * 1000000L;
-	if (slice.tv_nsec >= 1000000000L) {
-		slice.tv_sec++;
-		slice.tv_nsec -= 1000000000L;
-	}
-	if (!deadline || slice.tv_sec < deadline->tv_sec ||
-	    (slice.tv_sec == deadline->tv_sec &&
-	     slice.tv_nsec < deadline->tv_nsec))
-		until = &slice;
+	struct timespec slice;
+	const struct timespec *until =
+		ipckit__slice_until(deadline, &slice, slice_ms);
 	for (;;) {
 		int rc = ipckit__futex_wait(&w->w_state, MSQ_W_SLEEPING, until);
 		uint32_t st = atomic_load_explicit(&w->w_state,

@@ -318,12 +318,6 @@ static struct sma_undo *undo_rec(const struct sma *q, uint32_t r)
 	return (struct sma_undo *)(q->undo + (uint64_t)r * q->usize);
 }
 
-static bool proc_eq(const struct ipckit_proc_rec *a,
-		    const struct ipckit_proc_rec *b)
-{
-	return a->p_pid == b->p_pid && a->p_start == b->p_start;
-}
-
 static bool waiter_waits(uint32_t state)
 {
 	return state == SMA_W_SPIN || state == SMA_W_SLEEP;
@@ -355,7 +349,7 @@ static struct sma_undo *waiter_undo(const struct sma *q,
 	struct sma_undo *u = undo_rec(q, undo);
 	if (atomic_load_explicit(&u->u_state, memory_order_relaxed) !=
 		    SMA_U_USED ||
-	    !proc_eq(&u->u_proc, &w->w_proc))
+	    !ipckit__proc_same(&u->u_proc, &w->w_proc))
 		return NULL;
 	return u;
 }
@@ -768,14 +762,14 @@ static void sma_flush(struct sma *q, struct sma_wakes *wk)
 			if (w->w_gen != dead[k].gen ||
 			    atomic_load(&w->w_state) != SMA_W_DONE ||
 			    w->w_result != 0 ||
-			    !proc_eq(&w->w_proc, &dead[k].proc))
+			    !ipckit__proc_same(&w->w_proc, &dead[k].proc))
 				continue;
 			waiter_rollback(q, dead[k].i);
 			/* What it took with SEM_UNDO: back by its record. */
 			for (uint32_t r = 0; r < q->nundo; r++) {
 				struct sma_undo *u = undo_rec(q, r);
 				if (atomic_load(&u->u_state) == SMA_U_USED &&
-				    proc_eq(&u->u_proc, &dead[k].proc))
+				    ipckit__proc_same(&u->u_proc, &dead[k].proc))
 					undo_apply(q, r);
 			}
 			changed = true;
@@ -1106,7 +1100,7 @@ static bool undo_others(const struct sma *q,
 		struct sma_undo *u = undo_rec(q, r);
 		if (atomic_load_explicit(&u->u_state, memory_order_relaxed) ==
 			    SMA_U_USED &&
-		    !proc_eq(&u->u_proc, self))
+		    !ipckit__proc_same(&u->u_proc, self))
 			return true;
 	}
 	return false;
@@ -1124,7 +1118,7 @@ struct dead_cache {
 static bool is_dead(struct dead_cache *c, const struct ipckit_proc_rec *p)
 {
 	for (uint32_t k = 0; k < c->n; k++)
-		if (proc_eq(&c->e[k].p, p))
+		if (ipckit__proc_same(&c->e[k].p, p))
 			return c->e[k].dead;
 	bool dead = ipckit__proc_is_dead(p);
 	if (c->n < SMA_DEAD_CACHE) {
@@ -1163,7 +1157,7 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 		struct sma_waiter *w = &q->w[i];
 		uint32_t st = atomic_load_explicit(&w->w_state,
 						   memory_order_acquire);
-		if (st == SMA_W_FREE || proc_eq(&w->w_proc, self) ||
+		if (st == SMA_W_FREE || ipckit__proc_same(&w->w_proc, self) ||
 		    (ops && st != SMA_W_DONE) || !is_dead(&dc, &w->w_proc))
 			continue;
 		/*
@@ -1186,7 +1180,7 @@ static int sma_reap(struct sma *q, const struct sma_op *ops, uint32_t n,
 		struct sma_undo *u = undo_rec(q, r);
 		if (atomic_load_explicit(&u->u_state, memory_order_relaxed) !=
 			    SMA_U_USED ||
-		    proc_eq(&u->u_proc, self) ||
+		    ipckit__proc_same(&u->u_proc, self) ||
 		    (ops && !undo_touches(q, u, ops, n)) ||
 		    !is_dead(&dc, &u->u_proc))
 			continue;
@@ -1254,7 +1248,7 @@ static int undo_get(struct sma *q, const struct ipckit_proc_rec *self,
 		struct sma_undo *u = undo_rec(q, r);
 		if (atomic_load_explicit(&u->u_state, memory_order_relaxed) ==
 			    SMA_U_USED &&
-		    proc_eq(&u->u_proc, self)) {
+		    ipckit__proc_same(&u->u_proc, self)) {
 			*out = r;
 			return 0;
 		}
@@ -1264,7 +1258,7 @@ static int undo_get(struct sma *q, const struct ipckit_proc_rec *self,
 		struct sma_undo *u = undo_rec(q, r);
 		uint32_t st = atomic_load_explicit(&u->u_state,
 						   memory_order_relaxed);
-		if (st == SMA_U_USED && proc_eq(&u->u_proc, self))
+		if (st == SMA_U_USED && ipckit__proc_same(&u->u_proc, self))
 			break;
 		if (st != SMA_U_USED && free_r == SMA_NONE)
 			free_r = r;
@@ -1448,23 +1442,6 @@ IPCKIT_EXPORT int ipckit_semget(key_t key, int nsems, int semflg)
  */
 #define SMA_SLICE_IDLE_MS 1000
 
-/* `deadline` or, if sooner, `ms` from now. */
-static const struct timespec *slice_until(const struct timespec *deadline,
-					  struct timespec *slice, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, slice);
-	slice->tv_sec += ms / 1000;
-	slice->tv_nsec += (ms % 1000) * 1000000L;
-	if (slice->tv_nsec >= 1000000000L) {
-		slice->tv_sec++;
-		slice->tv_nsec -= 1000000000L;
-	}
-	if (deadline && (deadline->tv_sec < slice->tv_sec ||
-			 (deadline->tv_sec == slice->tv_sec &&
-			  deadline->tv_nsec <= slice->tv_nsec)))
-		return deadline;
-	return slice;
-}
 
 /*
  * Waits until waiter slot w is finished. Spins first (no system call),
@@ -1493,7 +1470,7 @@ static int waiter_wait(struct sma_waiter *w, const struct timespec *deadline,
 		/* DONE, or the slot was taken from us: a damaged file. */
 		return expected == SMA_W_DONE ? 0 : -EIDRM;
 	struct timespec slice;
-	const struct timespec *until = slice_until(
+	const struct timespec *until = ipckit__slice_until(
 		deadline, &slice, slices ? SMA_SLICE_MS : SMA_SLICE_IDLE_MS);
 	int rc = ipckit__futex_wait(&w->w_state, SMA_W_SLEEP, until);
 	if (atomic_load_explicit(&w->w_state, memory_order_acquire) ==
@@ -1575,7 +1552,7 @@ static int sma_block_unrecorded(struct sma *q, const struct sma_op *ops,
 		ipckit__obj_unlock(o);
 		sma_flush(q, wk);
 		struct timespec slice;
-		const struct timespec *until = slice_until(
+		const struct timespec *until = ipckit__slice_until(
 			deadline, &slice,
 			slices ? SMA_SLICE_MS : SMA_SLICE_IDLE_MS);
 		int wrc = ipckit__futex_wait(&b->s_event, seen, until);
@@ -2212,7 +2189,7 @@ __attribute__((destructor)) static void sma_exit(void)
 		for (uint32_t r = 0; r < q.nundo; r++) {
 			struct sma_undo *u = undo_rec(&q, r);
 			if (atomic_load(&u->u_state) == SMA_U_USED &&
-			    proc_eq(&u->u_proc, &self)) {
+			    ipckit__proc_same(&u->u_proc, &self)) {
 				undo_apply(&q, r);
 				sma_update(&q, &wk);
 				break;

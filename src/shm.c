@@ -166,12 +166,6 @@ static int seg_lock(struct ipckit_obj *o)
 	return 0;
 }
 
-static bool same_proc(const struct ipckit_proc_rec *a,
-		      const struct ipckit_proc_rec *b)
-{
-	return a->p_pid == b->p_pid && a->p_start == b->p_start;
-}
-
 /* ---- the records of attached processes ----------------------------------- */
 
 /* Index of `who`'s own (not PENDING) record, or -1. Called with h_lock held. */
@@ -181,7 +175,7 @@ static int rec_find(struct ipckit_obj *o, const struct ipckit_proc_rec *who)
 	uint32_t high = recs_high(o);
 	for (uint32_t i = 0; i < high; i++) {
 		struct ipckit_proc_rec p = r[i].a_proc;
-		if (p.p_pid != 0 && same_proc(&p, who) &&
+		if (p.p_pid != 0 && ipckit__proc_same(&p, who) &&
 		    !(r[i].a_flags & SHM_ATT_PENDING))
 			return (int)i;
 	}
@@ -678,7 +672,7 @@ static void rec_free_pending(struct ipckit_obj *o)
 	for (uint32_t i = 0; i < high; i++) {
 		struct ipckit_proc_rec p = r[i].a_proc;
 		if (p.p_pid != 0 && (r[i].a_flags & SHM_ATT_PENDING) &&
-		    same_proc(&p, &fork_parent))
+		    ipckit__proc_same(&p, &fork_parent))
 			rec_free(o, i);
 	}
 }
@@ -804,7 +798,7 @@ static int seg_reap(struct ipckit_obj *o)
 			}
 			continue;
 		}
-		if (same_proc(&p, &self)) {
+		if (ipckit__proc_same(&p, &self)) {
 			/*
 			 * With atts.lock held no shmat of ours is in flight:
 			 * the list is the truth, and a_busy left over from

@@ -78,6 +78,23 @@ bool ipckit__expired(const struct timespec *deadline)
 		now.tv_nsec >= deadline->tv_nsec);
 }
 
+const struct timespec *ipckit__slice_until(const struct timespec *deadline,
+					   struct timespec *slice, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, slice);
+	slice->tv_sec += ms / 1000;
+	slice->tv_nsec += (ms % 1000) * 1000000L;
+	if (slice->tv_nsec >= 1000000000L) {
+		slice->tv_sec++;
+		slice->tv_nsec -= 1000000000L;
+	}
+	if (deadline && (deadline->tv_sec < slice->tv_sec ||
+			 (deadline->tv_sec == slice->tv_sec &&
+			  deadline->tv_nsec <= slice->tv_nsec)))
+		return deadline;
+	return slice;
+}
+
 /*
  * About 20 us of pause instructions (34 ns each on the development VM):
  * enough for a partner on another core to answer a hand-off in user space,
