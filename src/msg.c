@@ -753,6 +753,26 @@ static struct ipckit_obj *lane_handle(int role, int msqid)
 	return o;
 }
 
+/* True if this thread is the role's owner: `thread` of process `who`. */
+static bool lane_mine(const _Atomic uint64_t *thread,
+		      const struct ipckit_proc_rec *who,
+		      const struct ipckit_proc_rec *self)
+{
+	return atomic_load_explicit(thread, memory_order_relaxed) ==
+		       lane_me() &&
+	       ipckit__proc_same(who, self);
+}
+
+/* True if the lane is on and this thread owns the role: worth entering. */
+static bool lane_owner(const struct msq_lane *l, const _Atomic uint64_t *thread,
+		       const struct ipckit_proc_rec *who,
+		       const struct ipckit_proc_rec *self)
+{
+	return atomic_load_explicit(&l->l_state, memory_order_acquire) ==
+		       MSQ_LANE_ON &&
+	       lane_mine(thread, who, self);
+}
+
 /*
  * Announces an owner's operation; false if the lane is off, or if it is
  * on again with another owner: a thread that found itself the owner and
@@ -761,16 +781,14 @@ static struct ipckit_obj *lane_handle(int role, int msqid)
  * waits for it; switching on happens with the lane off).
  */
 static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l,
-		       _Atomic uint64_t *thread, const struct ipckit_proc_rec *who,
+		       const _Atomic uint64_t *thread,
+		       const struct ipckit_proc_rec *who,
 		       const struct ipckit_proc_rec *self)
 {
 	atomic_store_explicit(busy, 1, memory_order_relaxed);
 	/* The other half of this barrier is lane_off()'s membarrier(). */
 	atomic_signal_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&l->l_state, memory_order_acquire) ==
-		    MSQ_LANE_ON &&
-	    atomic_load_explicit(thread, memory_order_relaxed) == lane_me() &&
-	    who->p_pid == self->p_pid && who->p_start == self->p_start)
+	if (lane_owner(l, thread, who, self))
 		return true;
 	atomic_store_explicit(busy, 0, memory_order_release);
 	return false;
@@ -808,12 +826,8 @@ static int lane_send(struct msq *q, const struct ipckit_proc_rec *self,
 		     int64_t mtype, const uint8_t *text, uint32_t size)
 {
 	struct msq_lane *l = q->lane;
-	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
-		    MSQ_LANE_ON ||
-	    size > MSQ_LANE_TEXT ||
-	    atomic_load_explicit(&l->l_prod_thread, memory_order_relaxed) !=
-		    lane_me() ||
-	    !ipckit__proc_same(&l->l_prod, self))
+	if (size > MSQ_LANE_TEXT ||
+	    !lane_owner(l, &l->l_prod_thread, &l->l_prod, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
@@ -923,11 +937,7 @@ static long lane_recv(struct msq *q, const struct ipckit_proc_rec *self,
 		      void *msgp, size_t msgsz, int msgflg)
 {
 	struct msq_lane *l = q->lane;
-	if (atomic_load_explicit(&l->l_state, memory_order_relaxed) !=
-		    MSQ_LANE_ON ||
-	    atomic_load_explicit(&l->l_cons_thread, memory_order_relaxed) !=
-		    lane_me() ||
-	    !ipckit__proc_same(&l->l_cons, self))
+	if (!lane_owner(l, &l->l_cons_thread, &l->l_cons, self))
 		return 1;
 	unsigned spin = ipckit__spin_limit();
 	for (unsigned i = 0;; i++) {
@@ -1144,8 +1154,7 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
 	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
 	    (l->l_cons.p_pid == 0 ||
-	     (ipckit__proc_same(&l->l_cons, self) &&
-	      atomic_load(&l->l_cons_thread) == lane_me())) &&
+	     lane_mine(&l->l_cons_thread, &l->l_cons, self)) &&
 	    lane_can_own()) {
 		l->l_cons = *self;
 		atomic_store(&l->l_cons_thread, lane_me());
