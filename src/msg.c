@@ -800,12 +800,20 @@ static void lane_leave(_Atomic uint32_t *busy)
 }
 
 /*
- * Waits until an owner has left its lane operation; a dead owner's busy
- * word is ignored. Called with h_lock held, after l_state went off.
+ * Waits until an owner has left its lane operation. A dead owner's busy
+ * word is ignored, and so is one naming this very thread, which cannot be
+ * inside a lane operation while it switches the lane off: only a crash
+ * of the whole process or a damaged file leaves such a word set, and
+ * waiting for it would wait for ourselves. Called with h_lock held, after
+ * l_state went off.
  */
 static void lane_quiesce(_Atomic uint32_t *busy,
-			 const struct ipckit_proc_rec *owner)
+			 const _Atomic uint64_t *thread,
+			 const struct ipckit_proc_rec *owner,
+			 const struct ipckit_proc_rec *self)
 {
+	if (lane_mine(thread, owner, self))
+		return;
 	for (unsigned i = 1; atomic_load(busy); i++) {
 		ipckit__cpu_relax();
 		if (i % 4096 == 0) {
@@ -1004,8 +1012,10 @@ static int lane_off(struct msq *q)
 	if (atomic_exchange(&l->l_state, MSQ_LANE_OFF) == MSQ_LANE_ON) {
 		/* The owners' half of the barrier (lane_enter()). */
 		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
-		lane_quiesce(&l->l_pbusy, &l->l_prod);
-		lane_quiesce(&l->l_cbusy, &l->l_cons);
+		struct ipckit_proc_rec self;
+		ipckit__self(&self);
+		lane_quiesce(&l->l_pbusy, &l->l_prod_thread, &l->l_prod, &self);
+		lane_quiesce(&l->l_cbusy, &l->l_cons_thread, &l->l_cons, &self);
 	}
 	uint32_t head = atomic_load(&l->l_head), tail = atomic_load(&l->l_tail);
 	int rc = 0;
