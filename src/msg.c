@@ -332,11 +332,16 @@ static uint32_t block_run(const struct msq *q, uint32_t blk, uint32_t left,
 	}
 }
 
-/* Copies the payload of a fresh descriptor in from a proved-readable buffer. */
-static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src)
+/*
+ * Copies `size` bytes, the size desc_alloc() was given, in from a buffer
+ * that holds them. Not m->d_size: a writer of the file could change it
+ * after the allocation and have us read past the buffer.
+ */
+static void desc_fill(struct msq *q, uint32_t d, const uint8_t *src,
+		      uint32_t size)
 {
 	struct msq_desc *m = &q->desc[d];
-	uint32_t left = m->d_size;
+	uint32_t left = size;
 	if (left <= MSQ_INLINE) {
 		memcpy(m->d_inline, src, left);
 		return;
@@ -1036,7 +1041,7 @@ static int lane_off(struct msq *q)
 			break;
 		}
 		q->desc[d].d_mtype = mtype;
-		desc_fill(q, d, s->s_text);
+		desc_fill(q, d, s->s_text, size);
 		if (first == MSQ_NIL)
 			first = d;
 		else
@@ -1566,7 +1571,7 @@ static int msq_send_locked(struct msq *q, int64_t mtype, const uint8_t *text,
 	if (d == MSQ_NIL)
 		return err ? err : -EAGAIN;
 	q->desc[d].d_mtype = mtype;
-	desc_fill(q, d, text);
+	desc_fill(q, d, text, size);
 	ipckit__fault("msgsnd-filled");
 	if (!(b->q_nrecv && hand_off(q, d)))
 		queue_append(q, d);
