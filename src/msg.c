@@ -243,6 +243,8 @@ static uint32_t blocks_for(uint32_t size)
 static void desc_free(struct msq *q, uint32_t d)
 {
 	struct msq_desc *m = &q->desc[d];
+	/* First: a claim names a whole message to msq_repair(). */
+	m->d_claim = 0;
 	uint32_t first = m->d_block, last = MSQ_NIL, n = blocks_for(m->d_size);
 	/* A damaged chain may cycle: never walk more than every block. */
 	uint32_t blk = first;
@@ -255,7 +257,6 @@ static void desc_free(struct msq *q, uint32_t d)
 		q->b->q_block_free = first;
 	}
 	m->d_block = MSQ_NIL;
-	m->d_claim = 0;
 	m->d_next = q->b->q_desc_free;
 	q->b->q_desc_free = d;
 }
@@ -413,12 +414,14 @@ static void queue_append(struct msq *q, uint32_t d)
 	struct msq_body *b = q->b;
 	uint32_t tail = b->q_tail;
 	q->desc[d].d_next = MSQ_NIL;
-	q->desc[d].d_claim = 0;
-	/* The commit point: one store makes the message reachable. */
+	/* The commit point: one store makes the message reachable. Its
+	 * claim goes after: until the link, a message given back from a
+	 * dead receiver is still that receiver's (msq_repair()). */
 	if (tail == MSQ_NIL || !desc_ok(q, tail))
 		b->q_head = d;
 	else
 		q->desc[tail].d_next = d;
+	q->desc[d].d_claim = 0;
 	b->q_tail = d;
 	b->q_qnum++;
 	b->q_cbytes += q->desc[d].d_size;
@@ -435,12 +438,13 @@ static void queue_insert_after(struct msq *q, uint32_t after, uint32_t d)
 		after = MSQ_NIL;
 	uint32_t next = after == MSQ_NIL ? b->q_head : q->desc[after].d_next;
 	q->desc[d].d_next = next;
-	q->desc[d].d_claim = 0;
-	/* The commit point: one store makes the message reachable. */
+	/* The commit point: one store makes the message reachable (its
+	 * claim goes after, as in queue_append()). */
 	if (after == MSQ_NIL)
 		b->q_head = d;
 	else
 		q->desc[after].d_next = d;
+	q->desc[d].d_claim = 0;
 	if (b->q_tail == after || b->q_tail == MSQ_NIL)
 		b->q_tail = d;
 	b->q_qnum++;
@@ -582,9 +586,13 @@ static bool hand_off(struct msq *q, uint32_t d)
 			waiter_signal(w, MSQ_W_FAILED);
 			continue;
 		}
-		m->d_claim = (uint32_t)best + 1;
-		m->d_next = MSQ_NIL;
+		/* The commit is the store of d_claim: from it on the message
+		 * is this record's, even before its state says GOT (repair
+		 * finishes the hand-off), and no longer a dead holder's. */
 		w->w_msg = d;
+		m->d_next = MSQ_NIL;
+		m->d_claim = (uint32_t)best + 1;
+		ipckit__fault("msg-handoff-claimed");
 		q->b->q_claims++;
 		q->b->q_lrpid = w->w_proc.p_pid;
 		q->b->q_rtime = ipckit__now();
@@ -1245,6 +1253,9 @@ static int msq_reap(struct ipckit_obj *o)
 		} else {
 			queue_append(&q, d);
 		}
+		/* Killed here, the record still says GOT, but d_claim no
+		 * longer names it: repair and reap leave the message be. */
+		ipckit__fault("msg-reap-moved");
 		waiter_del(&q, got[k]);
 		n++;
 	}
@@ -1353,13 +1364,24 @@ static int msq_repair(struct ipckit_obj *o)
 			continue;
 		}
 		nrecv++;
+		/*
+		 * A receiver owns a handed-off message when d_claim names its
+		 * record (hand_off()'s commit) and the list does not hold it.
+		 * A record that says GOT but is not named lost its message to
+		 * a reaper killed before it could delete the record (the
+		 * message went to another receiver or back on the list); one
+		 * named but not yet GOT belongs to a waker killed before its
+		 * signal, whose hand-off is finished here.
+		 */
 		uint32_t d = w->w_msg;
-		if (atomic_load(&w->w_state) == MSQ_W_GOT) {
-			if (!MARK(d))
-				goto out_free;
-			q.desc[d].d_claim = i + 1;
-			claims++;
-		}
+		if (!desc_ok(&q, d) || dused[d] || q.desc[d].d_claim != i + 1)
+			continue;
+		if (!MARK(d))
+			goto out_free;
+		claims++;
+		uint32_t s = atomic_load(&w->w_state);
+		if (s == MSQ_W_WAITING || s == MSQ_W_SLEEPING)
+			waiter_signal(w, MSQ_W_GOT);
 	}
 #undef MARK
 	b->q_head = qnum ? b->q_head : MSQ_NIL;

@@ -1,6 +1,7 @@
 # Message queue tests (issue 3): msgget, msgsnd, msgrcv, msgctl.
 TESTS += msg-bad-cmd
 TESTS += msg-bad-id
+TESTS += msg-crash-reap
 TESTS += msg-eacces-ops
 TESTS += msg-efault-ctl
 TESTS += msg-efault-rcv

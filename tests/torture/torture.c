@@ -217,7 +217,7 @@ static _Atomic uint64_t *LOG;
  */
 static const char *const fault_points[] = {
     "msgsnd-filled",	      "msgrcv-copied",	       "msgrcv-unlinked",
-    "msgrcv-handed-copied",
+    "msgrcv-handed-copied",   "msg-handoff-claimed",   "msg-reap-moved",
     "create-built",	      "create-keyed",	       "create-slotted",
     "remove-marked",	      "shm-rec-add",	       "shm-destroy-punched",
     "shm-sync-counted",	      "shm-reap-dropped",      "shm-attach-counted",
@@ -1395,20 +1395,30 @@ static void check_final(void)
 
 struct sender {
 	uint32_t sending, acked;
-	uint8_t *cnt; /* [seq]: times found; bit 7: in a dead receiver */
+	/* [seq]: bits 0-2 times received by workers, bits 3-5 times
+	 * drained after the round (each saturating at 7), bit 7 held by a
+	 * dead receiver. */
+	uint8_t *cnt;
 };
 
+#define CNT_RECEIVED(c) ((c) & 7u)
+#define CNT_DRAINED(c) (((c) >> 3) & 7u)
+#define CNT_HELD 0x80u
+
 static void count_msg(struct sender *snd, uint64_t inc, uint64_t seq,
-		      const char *where)
+		      bool drained)
 {
+	const char *where = drained ? "drained" : "received";
 	if (inc >= ninc || seq == 0 || seq > snd[inc].sending) {
 		pfail("%s: message %" PRIu64 "/%" PRIu64 " was never sent",
 		      where, inc, seq);
 		return;
 	}
 	uint8_t *c = &snd[inc].cnt[seq];
-	if ((*c & 0x7f) < 0x7f)
-		(*c)++;
+	if (drained && CNT_DRAINED(*c) < 7)
+		*c += 8;
+	else if (!drained && CNT_RECEIVED(*c) < 7)
+		*c += 1;
 }
 
 /* Drains the queues and checks that every message is accounted for. */
@@ -1433,7 +1443,7 @@ static void check_messages(void)
 		uint64_t v = atomic_load(&LOG[i]);
 		if (v)
 			count_msg(snd, (v >> 32) & 0xffffff, (uint32_t)v,
-				  "received");
+				  false);
 	}
 	for (int q = 0; q < NQUEUES; q++) {
 		struct msqid_ds ds;
@@ -1455,7 +1465,7 @@ static void check_messages(void)
 				      "queue %d",
 				      h.queue, q);
 			else
-				count_msg(snd, h.inc, h.seq, "drained");
+				count_msg(snd, h.inc, h.seq, true);
 		}
 		if (errno != ENOMSG)
 			pfail("draining queue %d: %s", q, strerror(errno));
@@ -1469,7 +1479,7 @@ static void check_messages(void)
 	for (uint32_t i = 0; i < nsalvage; i++) {
 		uint64_t inc = salvage[i] >> 32, seq = (uint32_t)salvage[i];
 		if (inc < ninc && seq && seq <= snd[inc].sending)
-			snd[inc].cnt[seq] |= 0x80;
+			snd[inc].cnt[seq] |= CNT_HELD;
 		else
 			pfail("a dead receiver holds message %" PRIu64
 			      "/%" PRIu64 ", never sent",
@@ -1477,13 +1487,17 @@ static void check_messages(void)
 	}
 	for (uint32_t i = 0; i < ninc; i++) {
 		for (uint32_t seq = 1; seq <= snd[i].sending; seq++) {
-			uint8_t c = snd[i].cnt[seq] & 0x7f;
-			bool held = snd[i].cnt[seq] & 0x80;
+			uint8_t rc = CNT_RECEIVED(snd[i].cnt[seq]);
+			uint8_t dc = CNT_DRAINED(snd[i].cnt[seq]);
+			uint8_t c = rc + dc;
+			bool held = snd[i].cnt[seq] & CNT_HELD;
 			if (held && c)
 				tot.salvaged_queued++;
 			if (c > 1)
-				pfail("message %u/%u found %u times", i, seq,
-				      c);
+				pfail("message %u/%u found %u times (received "
+				      "%u, drained %u%s)",
+				      i, seq, c, rc, dc,
+				      held ? ", held by a dead receiver" : "");
 			else if (c == 0 && held)
 				tot.lost_to_dead++;
 			else if (c == 0 && seq <= snd[i].acked)
