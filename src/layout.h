@@ -321,7 +321,7 @@ _Static_assert(sizeof(struct msq_body) == 128, "msq_body size");
  *  52  u32  l_head0     l_head when switched on
  *  56  u64  pad
  *  64  u32  l_tail      slots published (only grows, wraps)
- *  68  u32  l_pbusy     the producer is inside a lane operation
+ *  68  u32  l_pbusy     tid of the thread inside a producer operation
  *  72  i32  l_lspid     msg_lspid of the lane's last send
  *  76  u32  pad
  *  80  i64  l_stime     msg_stime of the lane's last send
@@ -333,7 +333,7 @@ _Static_assert(sizeof(struct msq_body) == 128, "msq_body size");
  *                       address in it; written under h_lock while off)
  * 120  pad to 128
  * 128  u32  l_head      slots taken (only grows, wraps)
- * 132  u32  l_cbusy     the consumer is inside a lane operation
+ * 132  u32  l_cbusy     tid of the thread inside a consumer operation
  * 136  i32  l_lrpid     msg_lrpid of the lane's last receive
  * 140  u32  pad
  * 144  i64  l_rtime     msg_rtime of the lane's last receive

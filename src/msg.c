@@ -36,7 +36,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -663,16 +662,16 @@ static void sweep_taken(struct msq *q)
  * the chain in l_mig_first first, so that msq_repair() can tell whether a
  * killed switcher linked it (lane_repair()).
  *
- * Switching off against owners that do not take the lock: an owner sets
- * its busy word, then reads l_state; lane_off() sets l_state, then waits
- * for both busy words to clear. One of the two must see the other's
- * store, which takes a full barrier between each one's store and load.
- * A barrier on every message would stall the owner on its own pending
- * stores; instead owners register for membarrier(2)'s global expedited
- * command and lane_off() issues it, which runs a barrier on every CPU that
- * runs one of them (a switch of process is one too). Without membarrier
- * the lane is never used. Owners hold a busy word only for a few hundred
- * nanoseconds, never while waiting, and a dead owner's is ignored.
+ * Switching off against owners that do not take the lock: an owner takes
+ * its busy word (compare-and-swap of its thread id), then reads l_state;
+ * lane_off() sets l_state, then waits for both busy words to clear. Both
+ * are sequentially consistent, so one of the two sees the other's store.
+ * The compare-and-swap, not a plain store, because a thread that was the
+ * owner and was held up may come back after the lane changed hands and
+ * must not clear the new owner's word (lane_enter()); it costs the stream
+ * about a tenth of its rate, the price of no window at all. Owners hold a
+ * busy word only for a few hundred nanoseconds, never while waiting, and
+ * a dead owner's is ignored.
  */
 
 #define MSQ_LANE_STREAK 64u
@@ -683,22 +682,6 @@ static __thread char lane_thread_token;
 static uintptr_t lane_me(void)
 {
 	return (uintptr_t)&lane_thread_token;
-}
-
-/* True once this process may own a lane (registered for membarrier). */
-static bool lane_can_own(void)
-{
-	static _Atomic pid_t registered; /* the pid that registered */
-	struct ipckit_proc_rec self;
-	ipckit__self(&self);
-	pid_t pid = self.p_pid;
-	if (atomic_load_explicit(&registered, memory_order_relaxed) == pid)
-		return true;
-	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED,
-		    0, 0) != 0)
-		return false;
-	atomic_store(&registered, pid);
-	return true;
 }
 
 /*
@@ -787,38 +770,63 @@ static bool lane_owner(const struct msq_lane *l, const _Atomic uint64_t *thread,
 }
 
 /*
+ * This thread's id, as busy words hold it: cached per thread, and read
+ * again in a forked child (its one thread has another id).
+ */
+static uint32_t lane_tid(const struct ipckit_proc_rec *self)
+{
+	static __thread uint32_t tid;
+	static __thread int32_t tid_pid;
+	if (tid_pid != self->p_pid || !tid) {
+		tid = (uint32_t)syscall(SYS_gettid);
+		tid_pid = self->p_pid;
+	}
+	return tid;
+}
+
+/*
  * Announces an owner's operation; false if the lane is off, or if it is
  * on again with another owner: a thread that found itself the owner and
  * was then held up may come back to a lane switched off and on since,
  * which only its busy word can tell it no more changes hands (lane_off()
- * waits for it; switching on happens with the lane off).
+ * waits for it; switching on happens with the lane off). The word is
+ * taken by compare-and-swap with this thread's id: such a late thread
+ * must never store over the word of the owner inside (its clearing it
+ * would let a switcher in under the owner's feet), so it gets the word
+ * only when nobody holds it, and gives back only its own. When the word
+ * is held (a late thread, or one dead inside), the owner takes the lock.
  */
 static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l,
 		       const _Atomic uint64_t *thread,
 		       const struct ipckit_proc_rec *who,
 		       const struct ipckit_proc_rec *self)
 {
-	atomic_store_explicit(busy, 1, memory_order_relaxed);
-	/* The other half of this barrier is lane_off()'s membarrier(). */
-	atomic_signal_fence(memory_order_seq_cst);
-	if (lane_owner(l, thread, who, self))
+	uint32_t me = lane_tid(self), free_word = 0;
+	if (!atomic_compare_exchange_strong(busy, &free_word, me))
+		return false;
+	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
+	    lane_mine(thread, who, self))
 		return true;
-	atomic_store_explicit(busy, 0, memory_order_release);
+	/* A switcher may have cleared a late thread's word (lane_quiesce()):
+	 * give it back only if it is still ours. */
+	atomic_compare_exchange_strong(busy, &me, 0);
 	return false;
 }
 
+/* The owner leaves: nobody else writes a word the owner holds. */
 static void lane_leave(_Atomic uint32_t *busy)
 {
 	atomic_store_explicit(busy, 0, memory_order_release);
 }
 
 /*
- * Waits until an owner has left its lane operation. A dead owner's busy
- * word is ignored, and so is one naming this very thread, which cannot be
- * inside a lane operation while it switches the lane off: only a crash
- * of the whole process or a damaged file leaves such a word set, and
- * waiting for it would wait for ourselves. Called with h_lock held, after
- * l_state went off.
+ * Waits until an owner has left its lane operation. Only the owner's
+ * process matters: a word held by a thread of another process is a late
+ * thread's, which only looks and leaves, or a dead thread's, and is
+ * cleared; so is one naming this very thread, which cannot be inside a
+ * lane operation while it switches the lane off (a damaged file, or a
+ * dead thread whose id this one now has). A dead owner's word is ignored.
+ * Called with h_lock held, after l_state went off.
  */
 static void lane_quiesce(_Atomic uint32_t *busy,
 			 const _Atomic uint64_t *thread,
@@ -827,14 +835,23 @@ static void lane_quiesce(_Atomic uint32_t *busy,
 {
 	if (lane_mine(thread, owner, self))
 		return;
-	for (unsigned i = 1; atomic_load(busy); i++) {
-		ipckit__cpu_relax();
+	for (unsigned i = 1;; i++) {
+		uint32_t v = atomic_load(busy);
+		if (v == 0)
+			return;
 		if (i % 4096 == 0) {
 			struct ipckit_proc_rec r = *owner;
-			if (r.p_pid == 0 || ipckit__proc_is_dead(&r))
+			if (r.p_pid <= 0 || ipckit__proc_is_dead(&r))
 				return;
+			if (v == lane_tid(self) || v > INT32_MAX ||
+			    (syscall(SYS_tgkill, r.p_pid, (pid_t)v, 0) < 0 &&
+			     errno == ESRCH)) {
+				atomic_compare_exchange_strong(busy, &v, 0);
+				return;
+			}
 			sched_yield();
 		}
+		ipckit__cpu_relax();
 	}
 }
 
@@ -1023,8 +1040,8 @@ static int lane_off(struct msq *q)
 	    atomic_load(&l->l_head) == atomic_load(&l->l_tail))
 		return 0;
 	if (atomic_exchange(&l->l_state, MSQ_LANE_OFF) == MSQ_LANE_ON) {
-		/* The owners' half of the barrier (lane_enter()). */
-		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
+		/* The other half of lane_enter()'s compare-and-swap, then
+		 * load: one of the two sees the other's store. */
 		struct ipckit_proc_rec self;
 		ipckit__self(&self);
 		lane_quiesce(&l->l_pbusy, &l->l_prod_thread, &l->l_prod, &self);
@@ -1116,7 +1133,7 @@ static void lane_consider(struct msq *q, const struct ipckit_proc_rec *self,
 	if (++l->l_streak < MSQ_LANE_STREAK || size > MSQ_LANE_TEXT ||
 	    b->q_nrecv || b->q_nsend || b->q_claims ||
 	    atomic_load(&l->l_head) != atomic_load(&l->l_tail) ||
-	    !ipckit__spin_limit() || !lane_can_own())
+	    !ipckit__spin_limit())
 		return;
 	uint32_t tail = atomic_load(&l->l_tail);
 	l->l_prod = *self;
@@ -1125,6 +1142,9 @@ static void lane_consider(struct msq *q, const struct ipckit_proc_rec *self,
 	l->l_tail0 = l->l_head0 = l->l_head_seen = l->l_tail_seen = tail;
 	l->l_pbytes = l->l_cbytes = l->l_cbytes_seen = 0;
 	l->l_mig_first = MSQ_NIL;
+	/* Words left by late or dead threads would keep the owners out. */
+	atomic_store(&l->l_pbusy, 0);
+	atomic_store(&l->l_cbusy, 0);
 	atomic_store(&l->l_prod_thread, lane_me());
 	lane_handle_keep(0, q->o);
 	atomic_store(&l->l_state, MSQ_LANE_ON);
@@ -1177,8 +1197,9 @@ static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
 	    mode == MSQ_SEARCH_ANY && !(msgflg & MSG_COPY) &&
 	    (l->l_cons.p_pid == 0 ||
-	     lane_mine(&l->l_cons_thread, &l->l_cons, self)) &&
-	    lane_can_own()) {
+	     lane_mine(&l->l_cons_thread, &l->l_cons, self))) {
+		if (l->l_cons.p_pid == 0)
+			atomic_store(&l->l_cbusy, 0); /* as in lane_consider() */
 		l->l_cons = *self;
 		atomic_store(&l->l_cons_thread, lane_me());
 		lane_handle_keep(1, o);

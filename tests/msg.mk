@@ -16,6 +16,7 @@ TESTS += msg-get-nospc
 TESTS += msg-get-private
 TESTS += msg-info-counts
 TESTS += msg-info-limits
+TESTS += msg-lane-busy-word
 TESTS += msg-lane-crash
 TESTS += msg-limits-sysctl
 TESTS += msg-rcv-blocked-e2big
