@@ -152,6 +152,53 @@ kill -9 "$psm"
 wait "$psm" 2>/dev/null
 rm -f "/dev/shm/${name#/}"
 
+# POSIX message queues, made through ctypes (librt's mq_open, mq_send),
+# listed from /dev/mqueue. A machine that has not mounted it (a container)
+# gets it mounted in a private mount namespace for this check only.
+mqname="/ipckit-test-$$"
+cat >"$T_TMP/mq.py" <<'PY'
+import ctypes, os, sys
+rt = ctypes.CDLL("librt.so.1", use_errno=True)
+name = sys.argv[2].encode()
+if sys.argv[1] == "unlink":
+    sys.exit(rt.mq_unlink(name) != 0)
+fd = rt.mq_open(name, os.O_CREAT | os.O_RDWR, 0o640, None)
+if fd < 0:
+    sys.exit("mq_open: " + os.strerror(ctypes.get_errno()))
+for m in (b"hello", b"world!"):
+    if rt.mq_send(fd, m, len(m), 0) != 0:
+        sys.exit("mq_send: " + os.strerror(ctypes.get_errno()))
+PY
+# Makes the queue, lists it into $OUT, removes it: one shell, so that it
+# can run inside the private mount namespace.
+mq_list="'$PYTHON' '$T_TMP/mq.py' make '$mqname' &&
+	'$IPCKIT' ls --source posix --kind msg --json >'$OUT';
+	rc=\$?; '$PYTHON' '$T_TMP/mq.py' unlink '$mqname' && exit \$rc"
+if [ "$(stat -f -c %T /dev/mqueue 2>/dev/null)" = mqueue ]; then
+	bash -c "$mq_list" || fail "POSIX queue check failed"
+	mq_checked=1
+elif [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	made_dir=
+	if [ ! -d /dev/mqueue ]; then
+		mkdir /dev/mqueue && made_dir=1
+	fi
+	unshare -m bash -c "mount -t mqueue none /dev/mqueue && $mq_list" ||
+		fail "POSIX queue check (private mqueue mount) failed"
+	[ -z "$made_dir" ] || rmdir /dev/mqueue
+	mq_checked=1
+else
+	echo "note: /dev/mqueue not mounted and not root: POSIX queues unchecked"
+fi
+if [ -n "${mq_checked:-}" ]; then
+	expect_json
+	mq() { json_get "[o['$1'] for o in j if o['name'] == '$mqname'][0]"; }
+	expect_eq "$(mq messages) $(mq bytes) $(mq perms)" "2 11 640" \
+		"POSIX queue: messages, bytes, perms"
+	expect_eq "$(mq maxmsg) $(mq msgsize)" \
+		"$(cat /proc/sys/fs/mqueue/msg_default) $(cat /proc/sys/fs/mqueue/msgsize_default)" \
+		"POSIX queue: its attributes"
+fi
+
 # Damaged files are listed as such; nothing crashes.
 ipck 0 mk -Q
 d=$(cat "$OUT")
