@@ -844,7 +844,7 @@ static void lane_quiesce(_Atomic uint32_t *busy,
 			if (r.p_pid <= 0 || ipckit__proc_is_dead(&r))
 				return;
 			if (v == lane_tid(self) || v > INT32_MAX ||
-			    (syscall(SYS_tgkill, r.p_pid, (pid_t)v, 0) < 0 &&
+			    (tgkill(r.p_pid, (pid_t)v, 0) < 0 &&
 			     errno == ESRCH)) {
 				atomic_compare_exchange_strong(busy, &v, 0);
 				return;

@@ -207,20 +207,23 @@ long __wrap_syscall(long nr, ...);
  * caller's stack past what it pushed (the sixth is not in a register):
  * harmless in practice, as in glibc's syscall(), but AddressSanitizer is
  * right to call it an underflow. So only the futex calls, which always
- * pass six, read six; the library's other syscall() uses pass at most
- * two (capget, gettid).
+ * pass six, read six; every other call gets the five that arrive in
+ * registers, whatever it passed (reading an unpassed one reads a saved
+ * register, never the stack). Passing fewer once sent a signal number
+ * made of whatever a register held (tgkill(pid, tid, 0) became SIGXCPU).
  */
 long __wrap_syscall(long nr, ...)
 {
 	va_list ap;
 	va_start(ap, nr);
 	long a1 = va_arg(ap, long), a2 = va_arg(ap, long);
+	long a3 = va_arg(ap, long), a4 = va_arg(ap, long);
+	long a5 = va_arg(ap, long);
 	if (nr != SYS_futex) {
 		va_end(ap);
-		return __real_syscall(nr, a1, a2);
+		return __real_syscall(nr, a1, a2, a3, a4, a5);
 	}
-	long a3 = va_arg(ap, long), a4 = va_arg(ap, long);
-	long a5 = va_arg(ap, long), a6 = va_arg(ap, long);
+	long a6 = va_arg(ap, long);
 	va_end(ap);
 	int cmd = (int)a2 & FUTEX_CMD_MASK;
 	if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
