@@ -14,8 +14,9 @@
  *   every lock, so a foreign kind gives EINVAL instead of undefined
  *   behaviour.
  * - An owner that vanished without the kernel marking the lock (a forged
- *   owner tid, or a robust list the dying thread had corrupted). Waits are
- *   made in slices; after each slice the owner tid is checked with
+ *   owner tid, or a robust list the dying thread had corrupted), and a
+ *   marked lock whose one woken waiter died too. Waits are made in
+ *   100 ms slices; after each slice the owner tid is checked with
  *   kill(tid, 0), and a lock whose owner no longer exists is marked
  *   FUTEX_OWNER_DIED exactly as the kernel would have done
  *   (handle_futex_death()), so the ordinary EOWNERDEAD path takes over.
@@ -44,6 +45,16 @@ _Static_assert(sizeof(pthread_mutex_t) <= 64, "mutex fits h_lock");
 
 /* Pause-loops before sleeping on a busy lock: about 7 us. */
 #define LOCK_SPIN 200
+
+/*
+ * A sleeping locker looks again after this long. Besides owners that
+ * vanished unmarked (below), the kernel's own marking wakes only one
+ * waiter of a dead owner's lock; if that one is killed before it takes
+ * the lock, the others sleep on until their slice ends. With 1 s slices
+ * the torture harness saw a call a whole second late; 100 ms is the death
+ * check every other wait makes.
+ */
+#define LOCK_SLICE_NS 100000000L
 
 static int expected_kind = -1;
 static pthread_once_t kind_once = PTHREAD_ONCE_INIT;
@@ -119,7 +130,11 @@ int ipckit__lock(void *mem)
 	while (rc == EBUSY) {
 		struct timespec slice;
 		clock_gettime(CLOCK_MONOTONIC, &slice);
-		slice.tv_sec += 1;
+		slice.tv_nsec += LOCK_SLICE_NS;
+		if (slice.tv_nsec >= 1000000000) {
+			slice.tv_sec++;
+			slice.tv_nsec -= 1000000000;
+		}
 		rc = pthread_mutex_clocklock(mem, CLOCK_MONOTONIC, &slice);
 		if (rc == ETIMEDOUT) {
 			mark_owner_dead(mem);
