@@ -54,7 +54,7 @@ _Static_assert(sizeof(pthread_mutex_t) <= 64, "mutex fits h_lock");
  * the torture harness saw a call a whole second late; 100 ms is the death
  * check every other wait makes.
  */
-#define LOCK_SLICE_NS 100000000L
+#define LOCK_SLICE_MS 100
 
 static int expected_kind = -1;
 static pthread_once_t kind_once = PTHREAD_ONCE_INIT;
@@ -129,13 +129,9 @@ int ipckit__lock(void *mem)
 	}
 	while (rc == EBUSY) {
 		struct timespec slice;
-		clock_gettime(CLOCK_MONOTONIC, &slice);
-		slice.tv_nsec += LOCK_SLICE_NS;
-		if (slice.tv_nsec >= 1000000000) {
-			slice.tv_sec++;
-			slice.tv_nsec -= 1000000000;
-		}
-		rc = pthread_mutex_clocklock(mem, CLOCK_MONOTONIC, &slice);
+		rc = pthread_mutex_clocklock(
+			mem, CLOCK_MONOTONIC,
+			ipckit__slice_until(NULL, &slice, LOCK_SLICE_MS));
 		if (rc == ETIMEDOUT) {
 			mark_owner_dead(mem);
 			rc = EBUSY;

@@ -759,13 +759,17 @@ static bool lane_mine(const _Atomic uint64_t *thread,
 	       ipckit__proc_same(who, self);
 }
 
-/* True if the lane is on and this thread owns the role: worth entering. */
+/*
+ * True if the lane is on and this thread owns the role: worth entering,
+ * and, read again inside lane_enter(), entered. The load of l_state is
+ * sequentially consistent for that second use (an acquire load on x86
+ * and arm64 alike).
+ */
 static bool lane_owner(const struct msq_lane *l, const _Atomic uint64_t *thread,
 		       const struct ipckit_proc_rec *who,
 		       const struct ipckit_proc_rec *self)
 {
-	return atomic_load_explicit(&l->l_state, memory_order_acquire) ==
-		       MSQ_LANE_ON &&
+	return atomic_load(&l->l_state) == MSQ_LANE_ON &&
 	       lane_mine(thread, who, self);
 }
 
@@ -804,8 +808,7 @@ static bool lane_enter(_Atomic uint32_t *busy, const struct msq_lane *l,
 	uint32_t me = lane_tid(self), free_word = 0;
 	if (!atomic_compare_exchange_strong(busy, &free_word, me))
 		return false;
-	if (atomic_load(&l->l_state) == MSQ_LANE_ON &&
-	    lane_mine(thread, who, self))
+	if (lane_owner(l, thread, who, self))
 		return true;
 	/* A switcher may have cleared a late thread's word (lane_quiesce()):
 	 * give it back only if it is still ours. */
