@@ -37,13 +37,6 @@ static void *map_queue(int id, size_t *len)
 	return p;
 }
 
-static long qnum(int id)
-{
-	struct msqid_ds ds;
-	T_OK(ipckit_msgctl(id, IPC_STAT, &ds));
-	return (long)ds.msg_qnum;
-}
-
 /* Fills the queue with 1-byte messages; returns how many fit. */
 static long fill(int id)
 {
@@ -103,7 +96,7 @@ int main(int argc, char **argv)
 		raise(SIGKILL);
 	}
 	T_EQ(t_wait_signal(pid), SIGKILL);
-	T_EQ(qnum(id), 1);
+	T_EQ(t_msg_qnum(id, 0), 1);
 	T_EQ(T_OK(ipckit_msgrcv(id, &m, sizeof(m.mtext), 0, IPC_NOWAIT)), 3);
 	T_ASSERT(!memcmp(m.mtext, "one", 3));
 
@@ -121,7 +114,7 @@ int main(int argc, char **argv)
 		raise(SIGKILL);
 	}
 	T_EQ(t_wait_signal(pid), SIGKILL);
-	T_EQ(qnum(id), 1);
+	T_EQ(t_msg_qnum(id, 0), 1);
 	T_OK(ipckit_msgctl(id, IPC_STAT, &ds));
 	T_EQ(ds.__msg_cbytes, 3);
 	T_EQ(T_OK(ipckit_msgrcv(id, &m, sizeof(m.mtext), 2, IPC_NOWAIT)), 3);
@@ -130,7 +123,7 @@ int main(int argc, char **argv)
 
 	/* 3. msgsnd killed between filling and linking: not queued. */
 	die_at("msgsnd-filled", id, true);
-	T_EQ(qnum(id), 0);
+	T_EQ(t_msg_qnum(id, 0), 0);
 	T_EQ(fill(id), capacity);
 	drain(id);
 
@@ -138,7 +131,7 @@ int main(int argc, char **argv)
 	m.mtype = 4;
 	T_OK(ipckit_msgsnd(id, &m, 3, 0));
 	die_at("msgrcv-copied", id, false);
-	T_EQ(qnum(id), 1);
+	T_EQ(t_msg_qnum(id, 0), 1);
 	T_EQ(T_OK(ipckit_msgrcv(id, &m, sizeof(m.mtext), 4, IPC_NOWAIT)), 3);
 
 	/* 5. msgrcv killed right after the unlink: that one is gone. */
@@ -146,7 +139,7 @@ int main(int argc, char **argv)
 	m.mtype = 6;
 	T_OK(ipckit_msgsnd(id, &m, 3, 0));
 	die_at("msgrcv-unlinked", id, false);
-	T_EQ(qnum(id), 1);
+	T_EQ(t_msg_qnum(id, 0), 1);
 	T_EQ(T_OK(ipckit_msgrcv(id, &m, sizeof(m.mtext), 0, IPC_NOWAIT)), 3);
 	T_EQ(m.mtype, 6);
 	T_EQ(fill(id), capacity);

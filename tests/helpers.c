@@ -345,6 +345,22 @@ bool t_has_cap(int cap)
 	return data[cap / 32].effective >> (cap % 32) & 1;
 }
 
+long t_msg_qnum(int id, size_t size)
+{
+	struct msqid_ds ds;
+	T_OK(B->msgctl(id, IPC_STAT, &ds));
+	if (size)
+		T_EQ(ds.msg_cbytes, ds.msg_qnum * size);
+	return (long)ds.msg_qnum;
+}
+
+unsigned long t_shm_nattch(int id)
+{
+	struct shmid_ds ds;
+	T_OK(B->shmctl(id, IPC_STAT, &ds));
+	return (unsigned long)ds.shm_nattch;
+}
+
 long t_sysctl(const char *name)
 {
 	char path[128];

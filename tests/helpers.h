@@ -189,6 +189,15 @@ bool t_has_cap(int cap);
 long t_sysctl(const char *name);
 
 /*
+ * msg_qnum of queue `id` (IPC_STAT through the back end); with `size`
+ * not 0, also fails unless msg_cbytes is msg_qnum messages of that size.
+ */
+long t_msg_qnum(int id, size_t size);
+
+/* shm_nattch of segment `id` (IPC_STAT through the back end). */
+unsigned long t_shm_nattch(int id);
+
+/*
  * Waits (up to 10 s, scaled by IPCKIT_TEST_TIMEOUT_MULT) until process
  * `pid` sleeps inside a System V call or a futex wait, then returns; fails
  * the test otherwise. This is how a test knows a peer has blocked without

@@ -33,19 +33,11 @@ static void put(int id, long seq)
 	T_OK(ipckit_msgsnd(id, &m, SIZE, 0));
 }
 
-static long qnum(int id)
-{
-	struct msqid_ds ds;
-	T_OK(ipckit_msgctl(id, IPC_STAT, &ds));
-	T_EQ(ds.msg_cbytes, ds.msg_qnum * SIZE);
-	return (long)ds.msg_qnum;
-}
-
 static void expect_empty(int id)
 {
 	struct msg m;
 	T_FAIL_ERRNO(ipckit_msgrcv(id, &m, SIZE, 0, IPC_NOWAIT), ENOMSG);
-	T_EQ(qnum(id), 0);
+	T_EQ(t_msg_qnum(id, SIZE), 0);
 	int senders, receivers;
 	T_OK(ipckit_msg_waiters(id, &senders, &receivers));
 	T_EQ(senders, 0);
@@ -130,7 +122,7 @@ int main(int argc, char **argv)
 		pid_t r0 = receiver(id, 2);
 		dead_holder(id, 2, r0);
 		hit = reaper_dies(id, "msg-reap-moved");
-		T_EQ(qnum(id), 1);
+		T_EQ(t_msg_qnum(id, SIZE), 1);
 		struct msg m;
 		T_EQ(T_OK(ipckit_msgrcv(id, &m, SIZE, 0, IPC_NOWAIT)), SIZE);
 		T_EQ(m.seq, 2);
@@ -151,7 +143,7 @@ int main(int argc, char **argv)
 		_exit(3);
 	}
 	T_EQ(t_wait_signal(s), SIGKILL);
-	T_EQ(qnum(id), 0); /* takes the lock: repairs */
+	T_EQ(t_msg_qnum(id, SIZE), 0); /* takes the lock: repairs */
 	t_wait_ok(r);
 	expect_empty(id);
 
@@ -160,7 +152,7 @@ int main(int argc, char **argv)
 	put(id, 4);
 	t_wait_ok(r);
 	put(id, 5);
-	T_EQ(qnum(id), 1);
+	T_EQ(t_msg_qnum(id, SIZE), 1);
 	T_OK(ipckit_msgctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }

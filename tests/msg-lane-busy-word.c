@@ -48,13 +48,6 @@ static void put(int id)
 	T_OK(B->msgsnd(id, &m, SIZE, 0));
 }
 
-static long qnum(int id)
-{
-	struct msqid_ds ds;
-	T_OK(B->msgctl(id, IPC_STAT, &ds));
-	return (long)ds.msg_qnum;
-}
-
 /* Receives everything sent so far, in order. */
 static void drain(int id)
 {
@@ -161,7 +154,7 @@ int main(int argc, char **argv)
 	T_EQ(atomic_load(&l->l_pbusy), 0u);
 	kill(other, SIGKILL);
 	T_EQ(t_wait_signal(other), SIGKILL);
-	T_EQ(qnum(id), next_seq);
+	T_EQ(t_msg_qnum(id, 0), next_seq);
 	drain(id);
 
 	/* A live thread of the owner's process: the switch waits for it. */
@@ -195,7 +188,7 @@ int main(int argc, char **argv)
 	uint32_t tail = atomic_load(&l->l_tail);
 	put(id);
 	T_EQ(atomic_load(&l->l_tail), tail + 1);
-	T_EQ(qnum(id), next_seq - next_drained);
+	T_EQ(t_msg_qnum(id, 0), next_seq - next_drained);
 	drain(id);
 
 	T_OK(B->msgctl(id, IPC_RMID, NULL));

@@ -27,14 +27,6 @@ static void put(int id, long seq)
 	T_OK(ipckit_msgsnd(id, &m, SIZE, 0));
 }
 
-static long qnum(int id)
-{
-	struct msqid_ds ds;
-	T_OK(ipckit_msgctl(id, IPC_STAT, &ds));
-	T_EQ(ds.msg_cbytes, ds.msg_qnum * SIZE);
-	return (long)ds.msg_qnum;
-}
-
 /* Drains the queue with FIFO receives: must be from..to-1 in order. */
 static void drain_expect(int id, long from, long to)
 {
@@ -46,7 +38,7 @@ static void drain_expect(int id, long from, long to)
 		T_EQ(m.mtype, 1 + s % 3);
 	}
 	T_FAIL_ERRNO(ipckit_msgrcv(id, &m, SIZE, 0, IPC_NOWAIT), ENOMSG);
-	T_EQ(qnum(id), 0);
+	T_EQ(t_msg_qnum(id, SIZE), 0);
 }
 
 /* Runs fn in a child that dies at crash point `point`. */
@@ -84,7 +76,7 @@ static void stat_once(int id)
 static void still_works(int id)
 {
 	send_all(id);
-	T_EQ(qnum(id), N);
+	T_EQ(t_msg_qnum(id, SIZE), N);
 	drain_expect(id, 0, N);
 }
 
@@ -95,38 +87,38 @@ int main(int argc, char **argv)
 
 	/* The producer dies at its first lane send, message 64. */
 	die_at("msgsnd-lane-filled", send_all, id);
-	T_EQ(qnum(id), 64);
+	T_EQ(t_msg_qnum(id, SIZE), 64);
 	drain_expect(id, 0, 64);
 	still_works(id);
 
 	die_at("msgsnd-lane-published", send_all, id);
-	T_EQ(qnum(id), 65);
+	T_EQ(t_msg_qnum(id, SIZE), 65);
 	drain_expect(id, 0, 65);
 	still_works(id);
 
 	/* The consumer takes 64 from the list, dies at its first lane take. */
 	send_all(id);
 	die_at("msgrcv-lane-copied", recv_all, id);
-	T_EQ(qnum(id), N - 64);
+	T_EQ(t_msg_qnum(id, SIZE), N - 64);
 	drain_expect(id, 64, N);
 	still_works(id);
 
 	send_all(id);
 	die_at("msgrcv-lane-taken", recv_all, id);
-	T_EQ(qnum(id), N - 65);
+	T_EQ(t_msg_qnum(id, SIZE), N - 65);
 	drain_expect(id, 65, N);
 	still_works(id);
 
 	/* Switching off: 64 on the list, 36 in the lane. */
 	send_all(id);
 	die_at("msgctl-lane-off-chained", stat_once, id);
-	T_EQ(qnum(id), N);
+	T_EQ(t_msg_qnum(id, SIZE), N);
 	drain_expect(id, 0, N);
 	still_works(id);
 
 	send_all(id);
 	die_at("msgctl-lane-off-linked", stat_once, id);
-	T_EQ(qnum(id), N);
+	T_EQ(t_msg_qnum(id, SIZE), N);
 	drain_expect(id, 0, N);
 	still_works(id);
 
@@ -161,7 +153,7 @@ int main(int argc, char **argv)
 	int senders, receivers;
 	T_OK(ipckit_msg_waiters(id, &senders, &receivers));
 	T_EQ(receivers, 0);
-	T_EQ(qnum(id), 0);
+	T_EQ(t_msg_qnum(id, SIZE), 0);
 	still_works(id);
 
 	/* A consumer killed while receiving from a live stream: conserved. */
@@ -172,7 +164,7 @@ int main(int argc, char **argv)
 		for (;;)
 			ipckit_msgrcv(id, &m, SIZE, 0, 0);
 	}
-	while (qnum(id) > 0)
+	while (t_msg_qnum(id, SIZE) > 0)
 		usleep(1000);
 	kill(c, SIGKILL);
 	T_EQ(t_wait_signal(c), SIGKILL);

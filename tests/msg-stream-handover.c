@@ -51,6 +51,19 @@ static void stat_is(int id, long qnum, pid_t lspid, pid_t lrpid)
 	T_EQ(ds.msg_lrpid, lrpid);
 }
 
+/* Receives n / 2 of messages 0..n-1, each later than the last, marking
+ * each in seen[]. */
+static void take_half(int id, unsigned char *seen, long n)
+{
+	long last = -1;
+	for (long i = 0; i < n / 2; i++) {
+		struct msg m = get(id, 0, 0);
+		T_ASSERT(m.seq > last && m.seq < n);
+		last = m.seq;
+		seen[m.seq]++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -124,22 +137,10 @@ int main(int argc, char **argv)
 	}
 	pid_t r2 = t_fork();
 	if (r2 == 0) {
-		long last = -1;
-		for (int i = 0; i < N3 / 2; i++) {
-			struct msg m = get(id, 0, 0);
-			T_ASSERT(m.seq > last && m.seq < N3);
-			last = m.seq;
-			seen[m.seq]++;
-		}
+		take_half(id, seen, N3);
 		_exit(0);
 	}
-	long last = -1;
-	for (int i = 0; i < N3 / 2; i++) {
-		struct msg m = get(id, 0, 0);
-		T_ASSERT(m.seq > last && m.seq < N3);
-		last = m.seq;
-		seen[m.seq]++;
-	}
+	take_half(id, seen, N3);
 	t_wait_ok(p);
 	t_wait_ok(r2);
 	for (int s = 0; s < N3; s++)

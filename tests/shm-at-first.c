@@ -10,13 +10,6 @@
 
 #include <sys/mman.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -41,13 +34,13 @@ int main(int argc, char **argv)
 	T_EQ(read(done[0], &c, 1), 1);
 	char *p = T_OK(B->shmat(id, NULL, 0));
 	T_ASSERT(strcmp(p + page, "child") == 0);
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 	p[3 * page - 1] = 'e';
 	T_EQ(write(go[1], "g", 1), 1);
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_OK(B->shmdt(p));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_FAIL_ERRNO(B->shmdt(p), EINVAL);
 
 	/* Attached again: the data is still there. */
@@ -60,10 +53,10 @@ int main(int argc, char **argv)
 	id = T_OK(B->shmget(IPC_PRIVATE, 2 * page, IPC_CREAT | 0600));
 	p = T_OK(B->shmat(id, NULL, 0));
 	p[0] = 'x';
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_OK(munmap(p, 2 * page));
 	T_FAIL_ERRNO(B->shmdt(p), EINVAL);
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 
 	/* A read-only first attach: its own mapping, reading zeros. */
@@ -73,7 +66,7 @@ int main(int argc, char **argv)
 	char *rw = T_OK(B->shmat(id, NULL, 0));
 	rw[0] = 'w';
 	T_EQ(ro[0], 'w');
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 	T_OK(B->shmdt(ro));
 	T_OK(B->shmdt(rw));
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
@@ -89,9 +82,9 @@ int main(int argc, char **argv)
 	p = T_OK(B->shmat(id, at, 0));
 	T_ASSERT(p == at);
 	p[0] = 'a';
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_OK(B->shmdt(p));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }

@@ -7,13 +7,6 @@
 
 #include <sys/mman.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -39,18 +32,18 @@ int main(int argc, char **argv)
 	T_FAIL_ERRNO(B->shmat(id, at, 0), EINVAL);
 	T_EQ(tail[0], 0x44);
 	T_OK(munmap(tail, page));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 
 	/* An attach of the same segment is in the way too. */
 	char *a = T_OK(B->shmat(id, NULL, 0));
 	a[0] = 0x55;
 	T_FAIL_ERRNO(B->shmat(id, a, 0), EINVAL);
 	T_FAIL_ERRNO(B->shmat(id, a + page, 0), EINVAL);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_EQ(a[0], 0x55);
 
 	T_FAIL_ERRNO(B->shmat(id, NULL, SHM_REMAP), EINVAL);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	T_OK(B->shmdt(a));
 	T_OK(B->shmctl(id, IPC_RMID, NULL));

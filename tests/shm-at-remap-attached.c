@@ -5,13 +5,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -25,17 +18,17 @@ int main(int argc, char **argv)
 
 	char *at = T_OK(B->shmat(prev, NULL, 0));
 	strcpy(at, "old");
-	T_EQ(nattch(prev), 1);
+	T_EQ(t_shm_nattch(prev), 1);
 
 	char *a = T_OK(B->shmat(next, at, SHM_REMAP));
 	T_EQ((uintptr_t)a, (uintptr_t)at);
 	T_ASSERT(strcmp(a, "next") == 0);
-	T_EQ(nattch(prev), 0);
-	T_EQ(nattch(next), 2);
+	T_EQ(t_shm_nattch(prev), 0);
+	T_EQ(t_shm_nattch(next), 2);
 
 	T_OK(B->shmdt(a));
-	T_EQ(nattch(next), 1);
-	T_EQ(nattch(prev), 0);
+	T_EQ(t_shm_nattch(next), 1);
+	T_EQ(t_shm_nattch(prev), 0);
 	T_FAIL_ERRNO(B->shmdt(a), EINVAL);
 
 	/* The old segment kept its data. */

@@ -6,13 +6,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -24,7 +17,7 @@ int main(int argc, char **argv)
 
 	char *b = T_OK(B->shmat(id, NULL, 0));
 	T_ASSERT(strcmp(b, "kept") == 0);
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
@@ -37,7 +30,7 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 
 	T_OK(B->shmdt(a));
 	T_OK(B->shmdt(b));

@@ -4,13 +4,6 @@
  */
 #include "shm-common.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -23,7 +16,7 @@ int main(int argc, char **argv)
 	T_FAIL_ERRNO(B->shmat(id, base + 1, 0), EINVAL);
 	T_FAIL_ERRNO(B->shmat(id, base + SHMLBA - 1, 0), EINVAL);
 	T_FAIL_ERRNO(B->shmat(id, base + SHMLBA / 2, SHM_RDONLY), EINVAL);
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 
 	char *a = T_OK(B->shmat(id, base + 1, SHM_RND));
 	T_EQ((uintptr_t)a, (uintptr_t)base);
@@ -33,7 +26,7 @@ int main(int argc, char **argv)
 	a = T_OK(B->shmat(id, base + SHMLBA - 1, SHM_RND));
 	T_EQ((uintptr_t)a, (uintptr_t)base);
 	T_EQ(a[0], 'x');
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_OK(B->shmdt(a));
 
 	T_OK(B->shmctl(id, IPC_RMID, NULL));

@@ -14,13 +14,6 @@
 
 #include <signal.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(ipckit_shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 static struct t_barrier *bar;
 
 /*
@@ -81,15 +74,15 @@ int main(int argc, char **argv)
 				   cases[i].detach);
 		t_barrier_wait(bar);
 		T_EQ(t_wait_signal(pid), SIGKILL);
-		if (nattch(id) != 0)
+		if (t_shm_nattch(id) != 0)
 			t_fail(__FILE__, __LINE__, "after %s: nattch %lu",
-			       cases[i].point, nattch(id));
+			       cases[i].point, t_shm_nattch(id));
 		/* Usable at once: attach and detach work and count. */
 		p = T_OK(ipckit_shmat(id, NULL, SHM_RDONLY));
 		T_ASSERT(strcmp(p, "kept") == 0);
-		T_EQ(nattch(id), 1);
+		T_EQ(t_shm_nattch(id), 1);
 		T_OK(ipckit_shmdt(p));
-		T_EQ(nattch(id), 0);
+		T_EQ(t_shm_nattch(id), 0);
 	}
 
 	/*
@@ -105,7 +98,7 @@ int main(int argc, char **argv)
 		T_OK(ipckit_shmctl(seg, IPC_RMID, NULL));
 		t_barrier_wait(bar);
 		T_EQ(t_wait_signal(pid), SIGKILL);
-		T_EQ(nattch(seg), 1);
+		T_EQ(t_shm_nattch(seg), 1);
 		T_OK(ipckit_shmdt(p));
 		struct shmid_ds ds;
 		T_FAIL_ERRNO(ipckit_shmctl(seg, IPC_STAT, &ds), EINVAL);

@@ -14,13 +14,6 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(ipckit_shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_IPCKIT);
@@ -46,7 +39,7 @@ int main(int argc, char **argv)
 	}
 	unsetenv("IPCKIT_FAULT");
 	T_EQ(t_wait_signal(pid), SIGKILL);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	/* Killed after handing the child its record. */
 	setenv("IPCKIT_FAULT", "shm-fork-handoff", 1);
@@ -67,13 +60,13 @@ int main(int argc, char **argv)
 	T_EQ(t_wait_signal(pid), SIGKILL);
 	t_barrier_wait(bar);
 	/* Ours, and the three the grandchild inherited; its parent's went. */
-	T_EQ(nattch(id), 1 + 3);
+	T_EQ(t_shm_nattch(id), 1 + 3);
 	t_barrier_wait(bar);
 	t_wait_ok(*grandchild);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	T_OK(ipckit_shmdt(mine));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_OK(ipckit_shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }

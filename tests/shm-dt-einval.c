@@ -7,13 +7,6 @@
 
 #include <sys/mman.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -37,10 +30,10 @@ int main(int argc, char **argv)
 	/* Now nothing is mapped there at all. */
 	T_FAIL_ERRNO(B->shmdt(anon), EINVAL);
 
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_EQ(a[0], 'a');
 	T_OK(B->shmdt(a));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_FAIL_ERRNO(B->shmdt(a), EINVAL);
 
 	T_OK(B->shmctl(id, IPC_RMID, NULL));

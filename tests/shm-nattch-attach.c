@@ -5,13 +5,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -19,21 +12,21 @@ int main(int argc, char **argv)
 	char *p[5];
 
 	int id = T_OK(B->shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	for (int i = 0; i < 5; i++) {
 		p[i] = T_OK(B->shmat(id, NULL, i % 2 ? SHM_RDONLY : 0));
-		T_EQ(nattch(id), i + 1);
+		T_EQ(t_shm_nattch(id), i + 1);
 	}
 	T_FAIL_ERRNO(B->shmat(id, p[0], 0), EINVAL);
 	T_FAIL_ERRNO(B->shmdt(p[0] + 1), EINVAL);
-	T_EQ(nattch(id), 5);
+	T_EQ(t_shm_nattch(id), 5);
 
 	/* A second process's own attaches add to the same count. */
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		for (int i = 0; i < 5; i++)
 			T_OK(B->shmdt(p[i]));
-		T_EQ(nattch(id), 5); /* the parent's five remain */
+		T_EQ(t_shm_nattch(id), 5); /* the parent's five remain */
 		char *a = T_OK(B->shmat(id, NULL, 0));
 		char *b = T_OK(B->shmat(id, NULL, 0));
 		t_barrier_wait(bar); /* attached */
@@ -45,16 +38,16 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	t_barrier_wait(bar);
-	T_EQ(nattch(id), 7);
+	T_EQ(t_shm_nattch(id), 7);
 	t_barrier_wait(bar);
 	t_barrier_wait(bar);
-	T_EQ(nattch(id), 5);
+	T_EQ(t_shm_nattch(id), 5);
 	t_barrier_wait(bar);
 	t_wait_ok(pid);
 
 	for (int i = 4; i >= 0; i--) {
 		T_OK(B->shmdt(p[i]));
-		T_EQ(nattch(id), i);
+		T_EQ(t_shm_nattch(id), i);
 	}
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;

@@ -8,13 +8,6 @@
 
 #include <fcntl.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -46,13 +39,13 @@ int main(int argc, char **argv)
 	close(input[0]);
 	T_EQ(read(ready[0], &c, 1), 0);
 
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	struct shmid_ds ds;
 	T_FAIL_ERRNO(B->shmctl(removed, IPC_STAT, &ds), EINVAL);
 
 	close(input[1]);
 	T_EQ(t_wait_exit(pid), 0);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 	T_OK(B->shmdt(p));
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;

@@ -5,13 +5,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -22,12 +15,12 @@ int main(int argc, char **argv)
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		T_OK(B->shmat(id, NULL, 0));
-		T_EQ(nattch(id), 3);
+		T_EQ(t_shm_nattch(id), 3);
 		execl("/bin/true", "true", (char *)NULL);
 		t_fail(__FILE__, __LINE__, "exec: %s", strerror(errno));
 	}
 	T_EQ(t_wait_exit(pid), 0);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	T_OK(B->shmdt(p));
 	T_OK(B->shmctl(id, IPC_RMID, NULL));

@@ -5,13 +5,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 /*
  * A child that attaches twice more and ends with exit() or _exit(). With
  * no other child about, it sees the parent's, its inherited and its own.
@@ -23,7 +16,7 @@ static pid_t spawn(int id, bool use_exit, bool alone)
 		T_OK(B->shmat(id, NULL, 0));
 		T_OK(B->shmat(id, NULL, SHM_RDONLY));
 		if (alone)
-			T_EQ(nattch(id), 1 + 1 + 2);
+			T_EQ(t_shm_nattch(id), 1 + 1 + 2);
 		if (use_exit)
 			exit(0);
 		_exit(0);
@@ -40,11 +33,11 @@ int main(int argc, char **argv)
 
 	pid_t pid = spawn(id, true, true);
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	pid = spawn(id, false, true);
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	/* Several at once. */
 	pid_t pids[4];
@@ -52,10 +45,10 @@ int main(int argc, char **argv)
 		pids[i] = spawn(id, i % 2, false);
 	for (int i = 0; i < 4; i++)
 		t_wait_ok(pids[i]);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	T_OK(B->shmdt(p));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }

@@ -6,13 +6,6 @@
  */
 #include "helpers.h"
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -23,13 +16,13 @@ int main(int argc, char **argv)
 	char *a = T_OK(B->shmat(id, NULL, 0));
 	char *b = T_OK(B->shmat(id, NULL, SHM_RDONLY));
 	char *o = T_OK(B->shmat(other, NULL, 0));
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 
 	pid_t pid = t_fork();
 	if (pid == 0) {
 		/* Counted as soon as fork() returns, in either process. */
-		T_EQ(nattch(id), 4);
-		T_EQ(nattch(other), 2);
+		T_EQ(t_shm_nattch(id), 4);
+		T_EQ(t_shm_nattch(other), 2);
 		strcpy(a, "from child");
 		T_ASSERT(strcmp(b, "from child") == 0);
 		t_barrier_wait(bar); /* wrote */
@@ -41,38 +34,38 @@ int main(int argc, char **argv)
 		/* Ends still holding the inherited a. */
 		_exit(0);
 	}
-	T_EQ(nattch(id), 4);
+	T_EQ(t_shm_nattch(id), 4);
 	t_barrier_wait(bar);
 	T_ASSERT(strcmp(a, "from child") == 0);
 	t_barrier_wait(bar);
 	t_barrier_wait(bar);
-	T_EQ(nattch(id), 3);
-	T_EQ(nattch(other), 1);
+	T_EQ(t_shm_nattch(id), 3);
+	T_EQ(t_shm_nattch(other), 1);
 	t_barrier_wait(bar);
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 2);
-	T_EQ(nattch(other), 1);
+	T_EQ(t_shm_nattch(id), 2);
+	T_EQ(t_shm_nattch(other), 1);
 
 	/* Grandchildren inherit too. */
 	pid = t_fork();
 	if (pid == 0) {
 		pid_t g = t_fork();
 		if (g == 0) {
-			T_EQ(nattch(id), 6);
+			T_EQ(t_shm_nattch(id), 6);
 			_exit(0);
 		}
 		t_wait_ok(g);
-		T_EQ(nattch(id), 4);
+		T_EQ(t_shm_nattch(id), 4);
 		_exit(0);
 	}
 	t_wait_ok(pid);
-	T_EQ(nattch(id), 2);
+	T_EQ(t_shm_nattch(id), 2);
 
 	T_OK(B->shmdt(a));
 	T_OK(B->shmdt(b));
 	T_OK(B->shmdt(o));
-	T_EQ(nattch(id), 0);
-	T_EQ(nattch(other), 0);
+	T_EQ(t_shm_nattch(id), 0);
+	T_EQ(t_shm_nattch(other), 0);
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	T_OK(B->shmctl(other, IPC_RMID, NULL));
 	return T_EXIT_PASS;

@@ -8,13 +8,6 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-static unsigned long nattch(int id)
-{
-	struct shmid_ds ds;
-	T_OK(B->shmctl(id, IPC_STAT, &ds));
-	return ds.shm_nattch;
-}
-
 int main(int argc, char **argv)
 {
 	t_init(argc, argv, T_BOTH);
@@ -32,21 +25,21 @@ int main(int argc, char **argv)
 			pause();
 	}
 	t_barrier_wait(bar);
-	T_EQ(nattch(id), 4);
+	T_EQ(t_shm_nattch(id), 4);
 	T_OK(kill(pid, SIGKILL));
 	T_EQ(t_wait_signal(pid), SIGKILL);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	pid = t_fork();
 	if (pid == 0) {
 		struct rlimit no_core = {0, 0};
 		setrlimit(RLIMIT_CORE, &no_core);
 		T_OK(B->shmat(id, NULL, 0));
-		T_EQ(nattch(id), 3);
+		T_EQ(t_shm_nattch(id), 3);
 		abort();
 	}
 	T_EQ(t_wait_signal(pid), SIGABRT);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	/* Several killed at once, each holding three. */
 	pid_t pids[4];
@@ -62,15 +55,15 @@ int main(int argc, char **argv)
 		}
 	}
 	t_barrier_wait(all);
-	T_EQ(nattch(id), 1 + 4 * 3);
+	T_EQ(t_shm_nattch(id), 1 + 4 * 3);
 	for (int i = 0; i < 4; i++)
 		T_OK(kill(pids[i], SIGKILL));
 	for (int i = 0; i < 4; i++)
 		T_EQ(t_wait_signal(pids[i]), SIGKILL);
-	T_EQ(nattch(id), 1);
+	T_EQ(t_shm_nattch(id), 1);
 
 	T_OK(B->shmdt(p));
-	T_EQ(nattch(id), 0);
+	T_EQ(t_shm_nattch(id), 0);
 	T_OK(B->shmctl(id, IPC_RMID, NULL));
 	return T_EXIT_PASS;
 }
