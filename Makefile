@@ -49,6 +49,7 @@ LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 BENCH_SRCS := \
 	bench/driver.c \
 	bench/mech-fifo.c \
+	bench/mech-futex.c \
 	bench/mech-ipckit-msg.c \
 	bench/mech-ipckit-sem.c \
 	bench/mech-ipckit-shm.c \

@@ -147,7 +147,8 @@ struct bench_mech {
 extern const struct bench_mech bench_pipe, bench_fifo, bench_unix_stream,
 	bench_unix_dgram, bench_tcp, bench_posix_mq, bench_boost_mq,
 	bench_sysv_msg, bench_sysv_sem, bench_sysv_shm, bench_sysv_sem_pv,
-	bench_sysv_sem_pv_undo, bench_sysv_shm_bw, bench_sysv_shm_cycle;
+	bench_sysv_sem_pv_undo, bench_sysv_shm_bw, bench_sysv_shm_cycle,
+	bench_futex;
 extern const struct bench_mech bench_ipckit_msg_spin, bench_ipckit_msg_sleep,
 	bench_ipckit_sem_spin, bench_ipckit_sem_sleep, bench_ipckit_shm_spin,
 	bench_ipckit_shm_sleep, bench_ipckit_sem_pv, bench_ipckit_sem_pv_undo,

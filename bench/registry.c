@@ -26,6 +26,7 @@ const struct bench_mech *const bench_mechs[] = {
 	&bench_ipckit_msg_sleep,
 #endif
 	&bench_sysv_sem,
+	&bench_futex,
 #ifndef BENCH_NO_IPCKIT
 	&bench_ipckit_sem_spin,
 	&bench_ipckit_sem_sleep,
