@@ -30,6 +30,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * How long a snapshot waits for an object's lock. Critical sections last
+ * microseconds; a holder that keeps the lock this long is stopped
+ * (SIGSTOP, a debugger) or misbehaving, and waiting on would hang
+ * `ipckit ls` with it.
+ */
+#define SNAP_LOCK_WAIT_MS 1000
+
 /* A process as recorded, before we ask /proc whether it lives. */
 struct rec {
 	int32_t pid;
@@ -519,18 +527,32 @@ static int snap_mapped(int fd, const struct stat *st,
 		goto out_put;
 	}
 	if (writable) {
-		rc = ipckit__obj_lock(o);
-		if (rc < 0) {
+		struct timespec slice;
+		rc = ipckit__obj_lock_until(
+			o, ipckit__slice_until(NULL, &slice, SNAP_LOCK_WAIT_MS));
+		if (rc == -ETIMEDOUT) {
+			/*
+			 * A live holder keeps the lock (stopped, or worse):
+			 * read without it, as without write access, and name
+			 * the holder rather than hang behind it.
+			 */
+			s->busy = ipckit__lock_owner(o->hdr->h_lock);
+			if (s->busy <= 0)
+				s->busy = -1;
+			rc = 0;
+		} else if (rc < 0) {
 			/* Removed meanwhile, or a lock nobody can take. */
 			s->status = ipckit__obj_is_removed(o)
 					? IPCKIT_SNAP_REMOVED
 					: IPCKIT_SNAP_DAMAGED;
 			rc = 0;
 			goto out_put;
+		} else {
+			s->locked = true;
 		}
-		s->locked = true;
 		/* A queue's lane messages move to its list, where we read. */
-		if (s->kind == IPCKIT_KIND_MSG && ipckit__msq_settle(o) < 0) {
+		if (s->locked && s->kind == IPCKIT_KIND_MSG &&
+		    ipckit__msq_settle(o) < 0) {
 			ipckit__obj_unlock(o);
 			s->status = IPCKIT_SNAP_DAMAGED;
 			goto out_put;
@@ -538,7 +560,7 @@ static int snap_mapped(int fd, const struct stat *st,
 	}
 	hdr_fill(s, o->hdr);
 	rc = snap_kind(o, s, &recs);
-	if (writable)
+	if (s->locked)
 		ipckit__obj_unlock(o);
 	if (rc == -EINVAL) {
 		s->status = IPCKIT_SNAP_DAMAGED;

@@ -92,7 +92,9 @@ IPCKIT_HIDDEN int ipckit__copy_to_user_gather(void *dst, size_t len,
 /*
  * Crash points for tests: when $IPCKIT_FAULT names `point` (read once per
  * process), the process kills itself there with SIGKILL, as if killed at
- * that instruction. Costs one load and a branch when unset.
+ * that instruction; when it names "stop:" and the point, the process
+ * stops itself there with SIGSTOP (a stopped holder of a lock). Costs
+ * one load and a branch when unset.
  */
 IPCKIT_HIDDEN void ipckit__fault(const char *point);
 
@@ -127,10 +129,17 @@ IPCKIT_HIDDEN int ipckit__lock_init(void *mem);
  * (a corrupted owner field) is detected and treated as dead.
  */
 IPCKIT_HIDDEN int ipckit__lock(void *mem);
+/*
+ * The same, giving up at `deadline` (absolute CLOCK_MONOTONIC; NULL:
+ * never) with -ETIMEDOUT while a live owner keeps the lock: for readers
+ * such as `ipckit ls`, which must not hang behind a stopped process.
+ */
+IPCKIT_HIDDEN int ipckit__lock_until(void *mem,
+				     const struct timespec *deadline);
 IPCKIT_HIDDEN void ipckit__lock_consistent(void *mem);
 IPCKIT_HIDDEN void ipckit__unlock(void *mem);
-/* True if this thread holds the lock (for assertions). */
-IPCKIT_HIDDEN bool ipckit__lock_held(void *mem);
+/* The thread id the lock word names as owner, 0 when free (a hint). */
+IPCKIT_HIDDEN pid_t ipckit__lock_owner(const void *mem);
 
 /* ---- proc.c: process identity and death ---------------------------------- */
 
@@ -278,6 +287,9 @@ IPCKIT_HIDDEN void ipckit__obj_put(struct ipckit_obj *o);
  * kind's repair(); a failed repair removes the object and gives -EIDRM.
  */
 IPCKIT_HIDDEN int ipckit__obj_lock(struct ipckit_obj *o);
+/* The same, or -ETIMEDOUT at `deadline` (see ipckit__lock_until). */
+IPCKIT_HIDDEN int ipckit__obj_lock_until(struct ipckit_obj *o,
+					 const struct timespec *deadline);
 IPCKIT_HIDDEN void ipckit__obj_unlock(struct ipckit_obj *o);
 IPCKIT_HIDDEN bool ipckit__obj_is_removed(const struct ipckit_obj *o);
 /*
@@ -367,6 +379,9 @@ IPCKIT_HIDDEN void ipckit__handle_forget(struct ipckit_obj *o);
 
 /* Reaps one object: takes the lock, calls the kind's reap. */
 IPCKIT_HIDDEN int ipckit__reap_obj(struct ipckit_obj *o);
+/* The same, or -ETIMEDOUT at `deadline` (see ipckit__lock_until). */
+IPCKIT_HIDDEN int ipckit__reap_obj_until(struct ipckit_obj *o,
+					 const struct timespec *deadline);
 /* Reaps the whole namespace (ipckit_gc); reports each repair to `note`. */
 IPCKIT_HIDDEN int ipckit__reap_all(void (*note)(const char *what, void *arg),
 				   void *arg, bool dry_run);
@@ -456,6 +471,11 @@ struct ipckit_snap {
 	int slot;
 	int status; /* IPCKIT_SNAP_* */
 	bool locked;
+	/*
+	 * Not locked because a live holder kept the lock past the wait: the
+	 * thread id its lock word names (-1 if none). 0 otherwise.
+	 */
+	pid_t busy;
 	char name[32]; /* its file in the namespace: "msg.5" */
 	/* The header (status OK, INIT, REMOVED; else as far as known). */
 	uint32_t version;

@@ -110,7 +110,7 @@ static bool mark_owner_dead(void *mem)
 	return true;
 }
 
-int ipckit__lock(void *mem)
+int ipckit__lock_until(void *mem, const struct timespec *deadline)
 {
 	pthread_once(&kind_once, learn_kind);
 	if (*(volatile int *)MUTEX_KIND(mem) != expected_kind)
@@ -129,11 +129,12 @@ int ipckit__lock(void *mem)
 	}
 	while (rc == EBUSY) {
 		struct timespec slice;
-		rc = pthread_mutex_clocklock(
-			mem, CLOCK_MONOTONIC,
-			ipckit__slice_until(NULL, &slice, LOCK_SLICE_MS));
+		const struct timespec *until =
+			ipckit__slice_until(deadline, &slice, LOCK_SLICE_MS);
+		rc = pthread_mutex_clocklock(mem, CLOCK_MONOTONIC, until);
 		if (rc == ETIMEDOUT) {
-			mark_owner_dead(mem);
+			if (!mark_owner_dead(mem) && until == deadline)
+				return -ETIMEDOUT;
 			rc = EBUSY;
 		}
 	}
@@ -149,6 +150,11 @@ int ipckit__lock(void *mem)
 	}
 }
 
+int ipckit__lock(void *mem)
+{
+	return ipckit__lock_until(mem, NULL);
+}
+
 void ipckit__lock_consistent(void *mem)
 {
 	pthread_mutex_consistent(mem);
@@ -159,8 +165,8 @@ void ipckit__unlock(void *mem)
 	pthread_mutex_unlock(mem);
 }
 
-bool ipckit__lock_held(void *mem)
+pid_t ipckit__lock_owner(const void *mem)
 {
 	uint32_t v = atomic_load(MUTEX_WORD(mem));
-	return (pid_t)(v & FUTEX_TID_MASK) == (pid_t)syscall(SYS_gettid);
+	return (pid_t)(v & FUTEX_TID_MASK);
 }

@@ -1005,7 +1005,15 @@ bool ipckit__obj_is_removed(const struct ipckit_obj *o)
 
 int ipckit__obj_lock(struct ipckit_obj *o)
 {
-	int rc = ipckit__lock(o->hdr->h_lock);
+	return ipckit__obj_lock_until(o, NULL);
+}
+
+int ipckit__obj_lock_until(struct ipckit_obj *o,
+			   const struct timespec *deadline)
+{
+	int rc = ipckit__lock_until(o->hdr->h_lock, deadline);
+	if (rc == -ETIMEDOUT)
+		return rc;
 	if (rc == -EOWNERDEAD) {
 		/*
 		 * The previous holder died inside its critical section. The

@@ -22,6 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How long gc waits for one object's lock (see inspect.c's wait). */
+#define REAP_LOCK_WAIT_MS 1000
+
 bool ipckit__reap_due(struct ipckit_obj *o)
 {
 	struct timespec ts;
@@ -36,7 +39,13 @@ bool ipckit__reap_due(struct ipckit_obj *o)
 
 int ipckit__reap_obj(struct ipckit_obj *o)
 {
-	int rc = ipckit__obj_lock(o);
+	return ipckit__reap_obj_until(o, NULL);
+}
+
+int ipckit__reap_obj_until(struct ipckit_obj *o,
+			   const struct timespec *deadline)
+{
+	int rc = ipckit__obj_lock_until(o, deadline);
 	if (rc < 0)
 		return rc;
 	rc = ipckit__kind(o->kind)->reap(o);
@@ -185,7 +194,18 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 		/* Opening removes a stillborn object (obj.c open_slot). */
 		if (ipckit__obj_get_slot(kind, (int)slot, &o) < 0)
 			continue;
-		int given = ipckit__reap_obj(o);
+		/*
+		 * A live holder that keeps the lock (stopped, say) holds up
+		 * only its own object: what it holds is not a dead process's.
+		 */
+		struct timespec slice;
+		int given = ipckit__reap_obj_until(
+			o, ipckit__slice_until(NULL, &slice, REAP_LOCK_WAIT_MS));
+		if (given == -ETIMEDOUT)
+			note_fmt(note, arg,
+				 "skipped %s: thread %d has held its lock for "
+				 "over a second",
+				 name, (int)ipckit__lock_owner(o->hdr->h_lock));
 		if (given > 0) {
 			note_fmt(note, arg,
 				 "%s: gave back %d holdings of dead processes",

@@ -169,6 +169,8 @@ void ipckit__fault(const char *point)
 	}
 	if (*want && !strcmp(want, point))
 		raise(SIGKILL);
+	if (!strncmp(want, "stop:", 5) && !strcmp(want + 5, point))
+		raise(SIGSTOP);
 }
 
 /*

@@ -204,7 +204,8 @@ void obj_from_snap(struct obj *o, struct ipckit_snap *s);
 void obj_json(FILE *f, const struct obj *o);
 /* The snapshot's details as JSON members (",\"types\": [...]" ...). */
 void snap_json(FILE *f, const struct ipckit_snap *s);
-/* Human-readable status of a snapshot that is not OK, or "". */
+/* A snapshot's status: flags when OK ("", "dest", "busy"...), else what
+ * is wrong ("damaged", "removed"...). */
 const char *snap_status(const struct ipckit_snap *s);
 
 #endif /* IPCKIT_CMD_H */

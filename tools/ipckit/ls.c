@@ -61,7 +61,8 @@ static void print_table(const struct objlist *l)
 		    o->source == SRC_POSIX ||
 			    (o->source == SRC_IPCKIT && o->status[0] &&
 			     strcmp(o->status, "dest") &&
-			     strcmp(o->status, "locked"))
+			     strcmp(o->status, "locked") &&
+			     !strstr(o->status, "busy"))
 			? o->name
 			: "";
 		char line[512];

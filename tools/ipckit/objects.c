@@ -98,12 +98,16 @@ void objlist_free(struct objlist *l)
 const char *snap_status(const struct ipckit_snap *s)
 {
 	switch (s->status) {
-	case IPCKIT_SNAP_OK:
-		if (s->kind == IPCKIT_KIND_SHM && s->shm.dest)
-			return s->shm.locked ? "dest,locked" : "dest";
-		if (s->kind == IPCKIT_KIND_SHM && s->shm.locked)
-			return "locked";
-		return "";
+	case IPCKIT_SNAP_OK: {
+		/* "busy": read without the lock a live holder kept. */
+		static const char *const flags[] = {
+		    "",	    "dest",	 "locked",	"dest,locked",
+		    "busy", "dest,busy", "locked,busy", "dest,locked,busy"};
+		bool shm = s->kind == IPCKIT_KIND_SHM;
+		return flags[(shm && s->shm.dest ? 1 : 0) |
+			     (shm && s->shm.locked ? 2 : 0) |
+			     (s->busy ? 4 : 0)];
+	}
 	case IPCKIT_SNAP_NOACCESS:
 		return "no access";
 	case IPCKIT_SNAP_DAMAGED:

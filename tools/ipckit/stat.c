@@ -234,7 +234,14 @@ static int show_snap(struct ipckit_snap *s, bool json)
 			       s->version, IPCKIT_LAYOUT_VERSION);
 		return 0;
 	}
-	if (!s->locked)
+	if (s->busy > 0)
+		printf("(thread %d has held the object's lock for over a "
+		       "second: read without it, values may be torn)\n",
+		       (int)s->busy);
+	else if (s->busy)
+		printf("(the object's lock has been held for over a second: "
+		       "read without it, values may be torn)\n");
+	else if (!s->locked)
 		printf("(read without the object's lock: values may be "
 		       "torn)\n");
 	switch (s->kind) {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# busy_test.sh - a process stopped while it holds an object's lock:
+# `ipckit ls`, `stat` and `gc` still answer after waiting a second for the
+# lock, mark the object busy and name the holder instead of hanging behind
+# it; once the holder runs on, nothing was lost.
+. "$(dirname "$0")/testlib.sh"
+
+ipck 0 mk -Q
+q=$(cat "$OUT")
+
+# The sender stops itself inside msgsnd, holding the queue's lock, with
+# its message filled in but not yet queued.
+IPCKIT_FAULT=stop:msgsnd-filled "$IPCKIT" send -t 3 "$q" held \
+	>"$T_TMP/send.out" 2>&1 &
+sender=$!
+T_PIDS+=("$sender")
+state=
+for _ in $(seq 200); do
+	state=$(awk '{ print $3 }' "/proc/$sender/stat" 2>/dev/null)
+	[ "$state" = T ] && break
+	sleep 0.05
+done
+[ "$state" = T ] || fail "the sender did not stop in msgsnd (state '$state')"
+
+# ls: answers (the time limit turns a hang into a failure), queue busy.
+run 0 timeout 20 "$IPCKIT" ls --source ipckit
+row=$(awk -v id="$q" '$2 == "msg" && $4 == id' "$OUT")
+[ -n "$row" ] || fail "queue $q not listed"
+set -- $row
+expect_eq "$8 ${11}" "0 busy" "messages and status of the busy queue"
+run 0 timeout 20 "$IPCKIT" ls --json --source ipckit
+expect_json
+expect_eq "$(json_get "[o['status'] for o in j if o['id'] == $q][0]")" \
+	busy "json status"
+
+# stat: the holder named, the values flagged as read without the lock.
+run 0 timeout 20 "$IPCKIT" stat "$q"
+grep -q "thread $sender has held the object's lock" "$OUT" ||
+	fail "stat does not name the stopped holder $sender"
+
+# gc: skips the queue (its holder lives) instead of hanging behind it.
+run 0 timeout 20 "$IPCKIT" gc
+grep -q "^skipped msg\.[0-9]*: thread $sender has held its lock" "$OUT" ||
+	fail "gc does not report the busy queue"
+
+# The holder runs on: its send completes, the message is there once.
+kill -CONT "$sender"
+wait "$sender" || fail "the sender failed after SIGCONT: $(cat "$T_TMP/send.out")"
+ipck 0 ls --source ipckit
+row=$(awk -v id="$q" '$2 == "msg" && $4 == id' "$OUT")
+set -- $row
+expect_eq "$8 ${11}" "1 -" "the queue once the holder went on"
+ipck 0 recv "$q"
+expect_eq "$(cat "$OUT")" "held" "the message the stopped sender sent"
+exit 0
