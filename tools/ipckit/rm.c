@@ -1,16 +1,20 @@
 /*
  * rm.c - `ipckit rm`: ipcrm for ipckit objects (and, with --kernel, the
- * kernel's): -q/-Q, -s/-S, -m/-M by id or key, -a/--all[=kind], and the
- * old `rm msg|sem|shm ID...` form. As ipcrm, every object named is tried
- * and each failure reported; the exit status is 1 if any failed.
+ * kernel's): -q/-Q, -s/-S, -m/-M by id or key, -a/--all[=kind], the
+ * old `rm msg|sem|shm ID...` form, and --damaged (files that fail
+ * validation, which no call can remove). As ipcrm, every object named is
+ * tried and each failure reported; the exit status is 1 if any failed.
  */
 #include "cmd.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct sysv *B = &sysv_ipckit;
@@ -71,12 +75,12 @@ static bool rm_arg(unsigned kind, const char *arg, bool by_key)
 	return rm_id(kind, id, label);
 }
 
-/* Asks on the terminal; true for yes. */
-static bool confirm(size_t n, unsigned kinds)
+/* Asks on the terminal; true for yes. `what`: "object", "damaged file". */
+static bool confirm(size_t n, const char *what, unsigned kinds)
 {
 	char line[16];
-	fprintf(stderr, "ipckit: remove %zu %s object%s (%s) in %s? [y/N] ", n,
-		B->name, n == 1 ? "" : "s",
+	fprintf(stderr, "ipckit: remove %zu %s %s%s (%s) in %s? [y/N] ", n,
+		B->name, what, n == 1 ? "" : "s",
 		kinds == KINDS_ALL		     ? "all kinds"
 		: kinds == KIND_BIT(IPCKIT_KIND_MSG) ? "queues"
 		: kinds == KIND_BIT(IPCKIT_KIND_SEM) ? "semaphore sets"
@@ -103,7 +107,7 @@ static bool rm_all(unsigned kinds, bool yes)
 	for (size_t i = 0; i < l.n; i++)
 		n += removable(&l.v[i]);
 	bool ok = true;
-	if (n && !yes && isatty(STDIN_FILENO) && !confirm(n, kinds)) {
+	if (n && !yes && isatty(STDIN_FILENO) && !confirm(n, "object", kinds)) {
 		fprintf(stderr, "ipckit: nothing removed\n");
 		objlist_free(&l);
 		return false;
@@ -120,9 +124,89 @@ static bool rm_all(unsigned kinds, bool yes)
 	return ok;
 }
 
+static bool damaged(const struct obj *o)
+{
+	return o->snap && o->snap->status == IPCKIT_SNAP_DAMAGED;
+}
+
+/*
+ * Unlinks one damaged file's names: every key name that is a link to the
+ * same file, then the slot name. The file fails validation, so no call
+ * can open, lock or remove it; only its names can go. Processes that have
+ * it mapped keep their mapping, as after any removal.
+ */
+static bool unlink_damaged(int dfd, const struct obj *o)
+{
+	const char *name = o->snap->name;
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		warn_err(name, errno);
+		return false;
+	}
+	bool ok = true;
+	char prefix[16];
+	snprintf(prefix, sizeof(prefix), "%s.key.", kind_name(o->kind));
+	int kfd = st.st_nlink > 1 ? dup(dfd) : -1;
+	DIR *d = kfd >= 0 ? fdopendir(kfd) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		struct stat kst;
+		if (strncmp(e->d_name, prefix, strlen(prefix)) ||
+		    fstatat(dfd, e->d_name, &kst, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    kst.st_dev != st.st_dev || kst.st_ino != st.st_ino)
+			continue;
+		if (unlinkat(dfd, e->d_name, 0) < 0) {
+			warn_err(e->d_name, errno);
+			ok = false;
+		} else if (verbose) {
+			fprintf(stderr, "removed %s (a name of damaged %s)\n",
+				e->d_name, name);
+		}
+	}
+	if (d)
+		closedir(d);
+	else if (kfd >= 0)
+		close(kfd);
+	if (unlinkat(dfd, name, 0) < 0) {
+		warn_err(name, errno);
+		return false;
+	}
+	if (verbose)
+		fprintf(stderr, "removed damaged %s\n", name);
+	return ok;
+}
+
+/* --damaged: the files ls lists as damaged, of the kinds asked. */
+static bool rm_damaged(unsigned kinds, bool yes)
+{
+	struct objlist l = {0};
+	collect(&l, SRC_IPCKIT, kinds, false);
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		n += damaged(&l.v[i]);
+	bool ok = true;
+	if (n && !yes && isatty(STDIN_FILENO) &&
+	    !confirm(n, "damaged file", kinds)) {
+		fprintf(stderr, "ipckit: nothing removed\n");
+		objlist_free(&l);
+		return false;
+	}
+	int dfd = n ? open(ns_path(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (n && dfd < 0) {
+		warn_err(ns_path(), errno);
+		ok = false;
+	}
+	for (size_t i = 0; dfd >= 0 && i < l.n; i++)
+		if (damaged(&l.v[i]))
+			ok &= unlink_damaged(dfd, &l.v[i]);
+	if (dfd >= 0)
+		close(dfd);
+	objlist_free(&l);
+	return ok;
+}
+
 int cmd_rm(int argc, char **argv)
 {
-	enum { O_KERNEL = 256, O_DIR };
+	enum { O_KERNEL = 256, O_DIR, O_DAMAGED };
 	static const struct option opts[] = {
 	    {"queue-id", required_argument, NULL, 'q'},
 	    {"queue-key", required_argument, NULL, 'Q'},
@@ -131,6 +215,7 @@ int cmd_rm(int argc, char **argv)
 	    {"shmem-id", required_argument, NULL, 'm'},
 	    {"shmem-key", required_argument, NULL, 'M'},
 	    {"all", optional_argument, NULL, 'a'},
+	    {"damaged", no_argument, NULL, O_DAMAGED},
 	    {"yes", no_argument, NULL, 'y'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"kernel", no_argument, NULL, O_KERNEL},
@@ -147,7 +232,7 @@ int cmd_rm(int argc, char **argv)
 	acts = calloc((size_t)argc, sizeof(*acts));
 	size_t nacts = 0;
 	unsigned all = 0;
-	bool yes = false, ok = true;
+	bool yes = false, ok = true, broken = false;
 	int c;
 	if (!acts)
 		fail("rm", ENOMEM);
@@ -193,6 +278,9 @@ int cmd_rm(int argc, char **argv)
 		case O_KERNEL:
 			B = &sysv_kernel;
 			break;
+		case O_DAMAGED:
+			broken = true;
+			break;
 		case O_DIR:
 			set_dir(optarg);
 			break;
@@ -208,12 +296,17 @@ int cmd_rm(int argc, char **argv)
 		for (int i = optind + 1; i < argc; i++)
 			acts[nacts++] = (struct act){kind, argv[i], false};
 	}
-	if (!nacts && !all)
+	if (!nacts && !all && !broken)
 		usage_fail("nothing to remove");
+	if (broken && B->kernel)
+		usage_fail("--damaged: the kernel's objects are never damaged "
+			   "files");
 	for (size_t i = 0; i < nacts; i++)
 		ok &= rm_arg(acts[i].kind, acts[i].arg, acts[i].by_key);
 	if (all)
 		ok &= rm_all(all, yes);
+	if (broken && !B->kernel && ns_exists())
+		ok &= rm_damaged(KINDS_ALL, yes);
 	free(acts);
 	return ok ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rm_test.sh - `ipckit rm`: ipcrm's options by id and key, the old
-# `rm msg ID` form, --all with and without confirmation, --kernel, and
-# errors that name the object.
+# `rm msg ID` form, --all with and without confirmation, --damaged,
+# --kernel, and errors that name the object.
 . "$(dirname "$0")/testlib.sh"
 
 mkq() { ipck 0 mk -Q "$@"; cat "$OUT"; }
@@ -63,6 +63,30 @@ expect_eq "$(json_get "sorted(o['kind'] for o in j)")" "['msg', 'msg']" \
 ipck 0 rm -a --yes
 ipck 0 ls --source ipckit --json
 expect_eq "$(json_get 'len(j)')" 0 "rm -a --yes"
+
+# --damaged: files that fail validation, which IPC_RMID cannot reach,
+# go with all their names; sound objects stay.
+good=$(mkq)
+bad=$(mkq --key 0x52)
+bad2=$(mkq)
+for id in "$bad" "$bad2"; do
+	printf '\377\377\377\377' | dd of="$IPCKIT_DIR/msg.$((id % 32768))" \
+		bs=1 seek=0 conv=notrunc 2>/dev/null
+done
+ls "$IPCKIT_DIR"/msg.key.* >/dev/null 2>&1 || fail "no key name to test"
+ipck 1 rm -q "$bad"
+expect_error "msg $bad" "Invalid argument"
+ipck 0 rm --damaged -v
+[ -e "$IPCKIT_DIR/msg.$((bad % 32768))" ] && fail "--damaged left the file"
+[ -e "$IPCKIT_DIR/msg.$((bad2 % 32768))" ] && fail "--damaged left a file"
+ls "$IPCKIT_DIR"/msg.key.* >/dev/null 2>&1 && fail "--damaged left the key name"
+grep -q "removed damaged msg.$((bad % 32768))" "$ERR" || fail "-v said nothing"
+exists -q "$good" || fail "--damaged removed a sound queue"
+ipck 0 ls --source ipckit
+grep -q damaged "$OUT" && fail "ls still lists a damaged file"
+ipck 0 rm --damaged
+ipck 2 rm --damaged --kernel
+ipck 0 rm -q "$good"
 
 # --kernel: the kernel's objects, by id and key.
 ipck 0 mk --kernel -Q --key 0x6b6b6b01
