@@ -516,9 +516,11 @@ static void waiter_signal(struct msq_waiter *w, uint32_t state)
 		ipckit__futex_wake(&w->w_state, 1);
 }
 
+/* The shared bound is input: read once, then clamped. */
 static uint32_t whigh(const struct msq *q)
 {
-	return q->b->q_whigh < q->nwaiters ? q->b->q_whigh : q->nwaiters;
+	uint32_t h = __atomic_load_n(&q->b->q_whigh, __ATOMIC_RELAXED);
+	return h < q->nwaiters ? h : q->nwaiters;
 }
 
 static int msq_fits(const struct msq_body *b, uint32_t size)

@@ -363,13 +363,13 @@ static struct sma_undo *waiter_undo(const struct sma *q,
  */
 static uint32_t whigh(const struct sma *q)
 {
-	uint32_t h = q->b->s_whigh;
+	uint32_t h = __atomic_load_n(&q->b->s_whigh, __ATOMIC_RELAXED);
 	return h < SMA_WAITERS ? h : SMA_WAITERS;
 }
 
 static uint32_t uhigh(const struct sma *q)
 {
-	uint32_t h = q->b->s_uhigh;
+	uint32_t h = __atomic_load_n(&q->b->s_uhigh, __ATOMIC_RELAXED);
 	return h < q->nundo ? h : q->nundo;
 }
 
