@@ -91,7 +91,8 @@ TESTS :=
 include $(sort $(wildcard tests/*.mk))
 TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
 TEST_SCRIPTS := $(sort $(wildcard tools/ipckit/*_test.sh tests/*.sh)) \
-	bench/verify_test.sh examples/run_test.sh tests/fuzz/fuzz_test.sh
+	bench/verify_test.sh bench/idle_cpu_test.sh examples/run_test.sh \
+	tests/fuzz/fuzz_test.sh
 
 # The preload library as LD_PRELOAD takes it, for tests/run --preload and
 # the tests/preload-*.sh scripts. Under the sanitizers their runtime must
@@ -203,7 +204,13 @@ $(BUILD)/bench/preload-ratio: bench/preload-ratio.c $(BUILD)/libipckit.a \
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libipckit.a \
 		$(LDFLAGS) $(LDLIBS)
 
-bench: $(BUILD)/ipckit $(BUILD)/bench/preload-ratio
+# A blocked waiter's CPU time while nothing arrives (issue 3).
+$(BUILD)/bench/idle-cpu: bench/idle-cpu.c $(BUILD)/libipckit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libipckit.a \
+		$(LDFLAGS) $(LDLIBS)
+
+bench: $(BUILD)/ipckit $(BUILD)/bench/preload-ratio $(BUILD)/bench/idle-cpu
 	$(BUILD)/ipckit bench
 
 demo: all
@@ -221,7 +228,7 @@ $(BUILD)/examples/%: examples/%.c $(EXAMPLE_HDRS)
 examples: $(EXAMPLE_BINS)
 
 test: all $(TEST_BINS) $(BUILD)/ipckit-bench $(BUILD)/torture \
-		$(BUILD)/tests/preload-deepbind-lib.so
+		$(BUILD)/bench/idle-cpu $(BUILD)/tests/preload-deepbind-lib.so
 	IPCKIT_BIN=$(abspath $(BUILD)) IPCKIT_PRELOAD="$(PRELOAD)" \
 		tests/run --preload "$(PRELOAD)" $(TEST_BINS) $(TEST_SCRIPTS)
 
