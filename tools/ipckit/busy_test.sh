@@ -42,6 +42,7 @@ grep -q "thread $sender has held the object's lock" "$OUT" ||
 run 0 timeout 20 "$IPCKIT" gc
 grep -q "^skipped msg\.[0-9]*: thread $sender has held its lock" "$OUT" ||
 	fail "gc does not report the busy queue"
+expect_eq "$(tail -n 1 "$OUT")" "no repairs made" "gc's last line after a skip"
 
 # The holder runs on: its send completes, the message is there once.
 kill -CONT "$sender"

@@ -116,7 +116,9 @@ int cmd_gc(int argc, char **argv)
 			rc += would_reap(l.v[i].snap);
 		objlist_free(&l);
 	}
-	if (rc == 0)
+	if (rc == 0 && notes)
+		printf("no repairs %s\n", dry ? "would be made" : "made");
+	else if (rc == 0)
 		printf("nothing to do\n");
 	else
 		printf("%d repair%s%s\n", rc, rc == 1 ? "" : "s",
