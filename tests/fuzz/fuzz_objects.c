@@ -40,10 +40,10 @@
  * that is a live process (pid 1, this process) blocks every caller for
  * good, as a live holder that never unlocks does (lock.c says so); the
  * fuzzer turns such a tid into one above pid_max. A forged owner that does
- * not exist costs lock.c a one-second wait before it is marked dead; by
+ * not exist costs lock.c a 100 ms slice before it is marked dead; by
  * default the fuzzer marks it dead as lock.c would (FUTEX_OWNER_DIED), so
  * that inputs stay fast. IPCKIT_FUZZ_SLOW_LOCKS=1 keeps such words as they
- * are, to exercise lock.c's own detection (about 1 s per input).
+ * are, to exercise lock.c's own detection (0.1 s or more per input).
  *
  * The key path waits for an object being made (h_state INIT) while its
  * creator lives. An image naming a live creator would make opening by key
