@@ -66,6 +66,7 @@ BENCH_SRCS := \
 	bench/run.c \
 	bench/stats.c \
 	bench/svg.c \
+	bench/tree.c \
 	bench/util.c
 BENCH_OBJS   := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH_LDLIBS := -lrt -lm
@@ -198,17 +199,19 @@ $(BUILD)/ipckit: $(wildcard tools/ipckit/*.c tools/ipckit/*.h) $(BENCH_OBJS) \
 		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS) $(BENCH_LDLIBS)
 
 # Kernel, ipckit_ calls and the preload library side by side (issue 6).
-$(BUILD)/bench/preload-ratio: bench/preload-ratio.c $(BUILD)/libipckit.a \
-		$(BUILD)/libipckit-preload.so
+BENCH_STANDALONE := bench/stats.c bench/tree.c
+$(BUILD)/bench/preload-ratio: bench/preload-ratio.c $(BENCH_STANDALONE) \
+		$(BUILD)/libipckit.a $(BUILD)/libipckit-preload.so
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libipckit.a \
-		$(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BENCH_STANDALONE) \
+		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS)
 
 # A blocked waiter's CPU time while nothing arrives (issue 3).
-$(BUILD)/bench/idle-cpu: bench/idle-cpu.c $(BUILD)/libipckit.a
+$(BUILD)/bench/idle-cpu: bench/idle-cpu.c $(BENCH_STANDALONE) \
+		$(BUILD)/libipckit.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libipckit.a \
-		$(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BENCH_STANDALONE) \
+		$(BUILD)/libipckit.a $(LDFLAGS) $(LDLIBS)
 
 bench: $(BUILD)/ipckit $(BUILD)/bench/preload-ratio $(BUILD)/bench/idle-cpu
 	$(BUILD)/ipckit bench

@@ -236,6 +236,9 @@ void bench_signals_block(void);
 void bench_signals_restore(void);
 int bench_interrupted(void);
 
+/* tree.c: removes a directory and what it holds (a private namespace). */
+void bench_tree_remove(const char *path);
+
 /* stats.c */
 double bench_quantile(double *v, size_t n, double q);
 void bench_fig_of(struct bench_fig *f, const double *v, int n);

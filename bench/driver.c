@@ -241,28 +241,6 @@ static void list_mechs(void)
 		printf("# %s\n", bench_unbuilt[i]);
 }
 
-/* Removes the private namespace; ipckit keeps only files and dirs there. */
-static void tree_remove(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[PATH_MAX];
-	struct stat st;
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			tree_remove(sub);
-		else
-			unlink(sub);
-	}
-	if (d)
-		closedir(d);
-	rmdir(path);
-}
-
 /*
  * ipckit objects go to a namespace of the run's own, on tmpfs like the
  * default, unless the user chose one: nothing the run makes can meet
@@ -491,7 +469,7 @@ int bench_main(int argc, char **argv)
 	bench_signals_block();
 	rc = run_all(&o, sel, res, &nres) < 0 ? 1 : 0;
 	if (nsdir[0])
-		tree_remove(nsdir);
+		bench_tree_remove(nsdir);
 	if (bench_interrupted()) {
 		fprintf(stderr, "%s: interrupted; objects removed\n", prog);
 		bench_signals_restore();

@@ -18,9 +18,9 @@
  *
  * usage: idle-cpu [--seconds S] [--rounds R]
  */
+#include "bench.h"
 #include "ipckit.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -170,31 +170,6 @@ static double one_round(const struct waiter *w, int seconds,
 	return (double)(t1 - t0) / seconds;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void remove_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(path);
-}
-
 int main(int argc, char **argv)
 {
 	int seconds = 2, rounds = 3;
@@ -234,9 +209,9 @@ int main(int argc, char **argv)
 			first[r] = (double)before / 1000;
 		}
 		printf("%-26s %16.0f %16.0f\n", waiters[k].name,
-		       median(per_s, rounds), median(first, rounds));
+		       bench_quantile(per_s, (size_t)rounds, 0.5), bench_quantile(first, (size_t)rounds, 0.5));
 		fflush(stdout);
 	}
-	remove_dir(dir);
+	bench_tree_remove(dir);
 	return 0;
 }

@@ -25,9 +25,9 @@
  *   LIB defaults to ../libipckit-preload.so beside this program
  *   ($(BUILD)/bench/preload-ratio next to $(BUILD)/libipckit-preload.so).
  */
+#include "bench.h"
 #include "ipckit.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -245,32 +245,6 @@ static double spawn(const char *self, const char *mech, const char *api,
 	return atof(buf);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* Removes the namespace directory: files only (the .ids tables). */
-static void remove_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(path);
-}
-
 #define MAX_ROUNDS 31
 
 int main(int argc, char **argv)
@@ -331,12 +305,12 @@ int main(int argc, char **argv)
 			nat[r] = spawn(self, name, "ipckit", NULL, trips);
 			pre[r] = spawn(self, name, "sysv", preload, trips);
 		}
-		double km = median(k, rounds), nm = median(nat, rounds);
-		double pm = median(pre, rounds);
+		double km = bench_quantile(k, (size_t)rounds, 0.5), nm = bench_quantile(nat, (size_t)rounds, 0.5);
+		double pm = bench_quantile(pre, (size_t)rounds, 0.5);
 		double rn = km / nm, rp = km / pm;
 		printf("%-8s %10.0f %10.0f %10.0f %9.2fx %9.2fx %+8.1f%%\n",
 		       mechs[m].name, km, nm, pm, rn, rp, (rp / rn - 1) * 100);
 	}
-	remove_dir(dir);
+	bench_tree_remove(dir);
 	return 0;
 }
