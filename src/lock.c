@@ -34,7 +34,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(pthread_mutex_t) <= 64, "mutex fits h_lock");
