@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # busy_test.sh - a process stopped while it holds an object's lock:
-# `ipckit ls`, `stat` and `gc` still answer after waiting a second for the
-# lock, mark the object busy and name the holder instead of hanging behind
-# it; once the holder runs on, nothing was lost.
+# `ipckit ls`, `stat`, `gc` and `rm` still answer after waiting a second
+# for the lock, say the object is busy and name the holder instead of
+# hanging behind it; once the holder runs on, nothing was lost.
 . "$(dirname "$0")/testlib.sh"
 
 ipck 0 mk -Q
@@ -43,6 +43,11 @@ run 0 timeout 20 "$IPCKIT" gc
 grep -q "^skipped msg\.[0-9]*: thread $sender has held its lock" "$OUT" ||
 	fail "gc does not report the busy queue"
 expect_eq "$(tail -n 1 "$OUT")" "no repairs made" "gc's last line after a skip"
+
+# rm: refuses rather than wait behind the holder, and says why.
+run 1 timeout 20 "$IPCKIT" rm -q "$q"
+grep -q "msg $q: busy: thread $sender has held its lock" "$ERR" ||
+	fail "rm does not say the queue is busy"
 
 # The holder runs on: its send completes, the message is there once.
 kill -CONT "$sender"

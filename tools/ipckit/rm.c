@@ -20,10 +20,38 @@
 static const struct sysv *B = &sysv_ipckit;
 static bool verbose;
 
+/*
+ * True, and said, when a live process has kept the object's lock past the
+ * snapshot's wait (stopped, say): IPC_RMID would wait behind it for as
+ * long. A holder that stops in the instant after this look still holds
+ * the removal up; this spares the common case, a process already stopped.
+ */
+static bool busy(unsigned kind, int id, const char *label)
+{
+	struct ipckit_snap s;
+	if (B->kernel || ipckit__inspect_id(kind, id, &s) < 0)
+		return false;
+	pid_t holder = s.status == IPCKIT_SNAP_OK ? s.busy : 0;
+	ipckit__inspect_free(&s);
+	if (holder > 0)
+		fprintf(stderr,
+			"ipckit: %s: busy: thread %d has held its lock for "
+			"over a second\n",
+			label, (int)holder);
+	else if (holder)
+		fprintf(stderr,
+			"ipckit: %s: busy: its lock has been held for over a "
+			"second\n",
+			label);
+	return holder != 0;
+}
+
 /* IPC_RMID on one object; reports a failure. */
 static bool rm_id(unsigned kind, int id, const char *label)
 {
 	int rc;
+	if (busy(kind, id, label))
+		return false;
 	switch (kind) {
 	case IPCKIT_KIND_MSG:
 		rc = B->msgctl(id, IPC_RMID, NULL);
