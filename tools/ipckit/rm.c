@@ -174,7 +174,11 @@ static bool unlink_damaged(int dfd, const struct obj *o)
 	bool ok = true;
 	char prefix[16];
 	snprintf(prefix, sizeof(prefix), "%s.key.", kind_name(o->kind));
-	int kfd = st.st_nlink > 1 ? dup(dfd) : -1;
+	/* Its own open of the directory: a dup() would share the offset
+	 * that the previous file's scan left at the end. */
+	int kfd = st.st_nlink > 1
+			  ? openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			  : -1;
 	DIR *d = kfd >= 0 ? fdopendir(kfd) : NULL;
 	for (struct dirent *e; d && (e = readdir(d));) {
 		struct stat kst;

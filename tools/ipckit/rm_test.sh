@@ -73,6 +73,10 @@ for id in "$bad" "$bad2"; do
 	printf '\377\377\377\377' | dd of="$IPCKIT_DIR/msg.$((id % 32768))" \
 		bs=1 seek=0 conv=notrunc 2>/dev/null
 done
+ipck 0 mk -S 2 --key 0x53
+badsem=$(cat "$OUT")
+printf '\377\377\377\377' | dd of="$IPCKIT_DIR/sem.$((badsem % 32768))" \
+	bs=1 seek=0 conv=notrunc 2>/dev/null
 ls "$IPCKIT_DIR"/msg.key.* >/dev/null 2>&1 || fail "no key name to test"
 ipck 1 rm -q "$bad"
 expect_error "msg $bad" "Invalid argument"
@@ -80,6 +84,8 @@ ipck 0 rm --damaged -v
 [ -e "$IPCKIT_DIR/msg.$((bad % 32768))" ] && fail "--damaged left the file"
 [ -e "$IPCKIT_DIR/msg.$((bad2 % 32768))" ] && fail "--damaged left a file"
 ls "$IPCKIT_DIR"/msg.key.* >/dev/null 2>&1 && fail "--damaged left the key name"
+[ -e "$IPCKIT_DIR/sem.$((badsem % 32768))" ] && fail "--damaged left the set"
+ls "$IPCKIT_DIR"/sem.key.* >/dev/null 2>&1 && fail "--damaged left the set's key"
 grep -q "removed damaged msg.$((bad % 32768))" "$ERR" || fail "-v said nothing"
 exists -q "$good" || fail "--damaged removed a sound queue"
 ipck 0 ls --source ipckit
