@@ -125,7 +125,10 @@ IPCKIT_EXPORT int ipckit_msgctl(int msqid, int cmd, struct msqid_ds *buf);
  * msgflg has IPCKIT_ABSTIME) with EAGAIN for msgtimedsnd and ENOMSG for
  * msgtimedrcv, the errno the IPC_NOWAIT form gives. A NULL timeout waits
  * forever. A negative or malformed timeout (tv_nsec outside [0, 1e9)) is
- * EINVAL. Extensions: the kernel has no timed message calls.
+ * EINVAL. The timeout also bounds the wait for the queue's lock, should a
+ * live process keep it (one stopped inside a call): the call then fails
+ * the same way, at the timeout or 100 ms after it began, whichever is
+ * later. Extensions: the kernel has no timed message calls.
  */
 IPCKIT_EXPORT int ipckit_msgtimedsnd(int msqid, const void *msgp,
 				     size_t msgsz, int msgflg,
@@ -157,7 +160,10 @@ IPCKIT_EXPORT int ipckit_semget(key_t key, int nsems, int semflg);
  * SEM_UNDO included: a process's adjustments are shared by its threads,
  * not inherited by fork(), kept across exec(), and applied when it ends,
  * however it ends (after a SIGKILL, by the next process that waits on or
- * inspects the set, within 100 ms for one already waiting).
+ * inspects the set, within 100 ms for one already waiting). A
+ * semtimedop's timeout also bounds the wait for the set's lock, should a
+ * live process keep it (one stopped inside a call): EAGAIN at the timeout
+ * or 100 ms after the call began, whichever is later.
  * Errors: E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINTR, EINVAL,
  * ENOMEM, ERANGE.
  */

@@ -136,6 +136,16 @@ IPCKIT_HIDDEN int ipckit__lock(void *mem);
  */
 IPCKIT_HIDDEN int ipckit__lock_until(void *mem,
 				     const struct timespec *deadline);
+/*
+ * The deadline a timed call (msgtimedsnd, msgtimedrcv, semtimedop) gives
+ * its first lock: its own, but at least one lock slice (100 ms) away, so
+ * that a lock held a moment too long by a preempted holder never turns a
+ * short timeout into a spurious failure, while a stopped holder delays
+ * the call's timeout by at most that. NULL (no deadline) stays NULL.
+ * Fills and returns `buf`.
+ */
+IPCKIT_HIDDEN const struct timespec *
+ipckit__lock_deadline(const struct timespec *deadline, struct timespec *buf);
 IPCKIT_HIDDEN void ipckit__lock_consistent(void *mem);
 IPCKIT_HIDDEN void ipckit__unlock(void *mem);
 /* The thread id the lock word names as owner, 0 when free (a hint). */

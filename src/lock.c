@@ -154,6 +154,20 @@ int ipckit__lock(void *mem)
 	return ipckit__lock_until(mem, NULL);
 }
 
+const struct timespec *ipckit__lock_deadline(const struct timespec *deadline,
+					     struct timespec *buf)
+{
+	if (!deadline)
+		return NULL;
+	const struct timespec *floor =
+		ipckit__slice_until(NULL, buf, LOCK_SLICE_MS);
+	if (deadline->tv_sec > floor->tv_sec ||
+	    (deadline->tv_sec == floor->tv_sec &&
+	     deadline->tv_nsec > floor->tv_nsec))
+		*buf = *deadline;
+	return buf;
+}
+
 void ipckit__lock_consistent(void *mem)
 {
 	pthread_mutex_consistent(mem);

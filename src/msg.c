@@ -1167,11 +1167,13 @@ int ipckit__msq_settle(struct ipckit_obj *o)
 
 /*
  * Takes h_lock for any operation but a FIFO receive: switches the lane
- * off first. Returns 0 or an errno (the lock is then not held).
+ * off first. Returns 0 or an errno (the lock is then not held):
+ * -ETIMEDOUT at `deadline` (NULL: none) while a live holder keeps it.
  */
-static int msq_lock(struct ipckit_obj *o, struct msq *q)
+static int msq_lock_until(struct ipckit_obj *o, struct msq *q,
+			  const struct timespec *deadline)
 {
-	int rc = ipckit__obj_lock(o);
+	int rc = ipckit__obj_lock_until(o, deadline);
 	if (rc < 0)
 		return rc;
 	rc = lane_off(q);
@@ -1182,19 +1184,26 @@ static int msq_lock(struct ipckit_obj *o, struct msq *q)
 	return rc;
 }
 
+static int msq_lock(struct ipckit_obj *o, struct msq *q)
+{
+	return msq_lock_until(o, q, NULL);
+}
+
 /*
  * Takes h_lock for a receive. A FIFO receiver (not MSG_COPY) may keep the
  * lane on: it becomes its consumer if there is none, takes from the list
  * while the list holds older messages, and else from the lane. Returns 0
  * to go on with the ordinary locked receive, 1 with *n set when it took
  * (or failed to take) a message from the lane, or an errno (the lock is
- * then not held). In all but the errno case the lock is held.
+ * then not held; -ETIMEDOUT as for msq_lock_until()). In all but the
+ * errno case the lock is held.
  */
 static int msq_lock_recv(struct ipckit_obj *o, struct msq *q,
 			 const struct ipckit_proc_rec *self, uint32_t mode,
-			 void *msgp, size_t msgsz, int msgflg, long *n)
+			 void *msgp, size_t msgsz, int msgflg,
+			 const struct timespec *deadline, long *n)
 {
-	int rc = ipckit__obj_lock(o);
+	int rc = ipckit__obj_lock_until(o, deadline);
 	if (rc < 0)
 		return rc;
 	sweep_taken(q);
@@ -1670,6 +1679,9 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 	if (rc < 0)
 		return rc;
 	msq_view(o, &q);
+	struct timespec lock_buf;
+	const struct timespec *lock_deadline =
+		ipckit__lock_deadline(has_deadline ? &deadline : NULL, &lock_buf);
 	int wi = -1;
 	bool peeked = false;
 	for (;;) {
@@ -1678,7 +1690,15 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 			if (rc != 1)
 				break;
 		}
-		rc = msq_lock(o, &q);
+		/*
+		 * A timed call gives up on a lock a live process keeps past
+		 * its timeout (stopped, say), but only while it has no
+		 * waiter record: one it holds must be given back, which
+		 * needs the lock whatever the time.
+		 */
+		rc = msq_lock_until(o, &q, wi < 0 ? lock_deadline : NULL);
+		if (rc == -ETIMEDOUT)
+			rc = -EAGAIN;
 		if (rc < 0)
 			break;
 		if (wi >= 0) {
@@ -1975,6 +1995,9 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 	if (rc < 0)
 		return rc;
 	msq_view(o, &q);
+	struct timespec lock_buf;
+	const struct timespec *lock_deadline =
+		ipckit__lock_deadline(has_deadline ? &deadline : NULL, &lock_buf);
 	long n = 0;
 	bool peeked = false;
 	for (;;) {
@@ -1983,10 +2006,12 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			if (n != 1)
 				break;
 		}
+		/* No waiter record held here: a timed call may give up on
+		 * the lock (see msq_send). */
 		int got = msq_lock_recv(o, &q, &self, mode, msgp, msgsz,
-					msgflg, &n);
+					msgflg, lock_deadline, &n);
 		if (got < 0) {
-			n = got;
+			n = got == -ETIMEDOUT ? -ENOMSG : got;
 			break;
 		}
 		if (got == 1) {

@@ -1706,7 +1706,13 @@ static int sma_semop(int semid, struct sma_op *ops, uint32_t n,
 	wakes_init(&wk);
 	ipckit__self(&self);
 	uint32_t undo = SMA_NONE;
-	rc = ipckit__obj_lock(o);
+	/* A semtimedop gives up on a lock a live process keeps past its
+	 * timeout (stopped, say), as on the queue it waits for. */
+	struct timespec lock_buf;
+	rc = ipckit__obj_lock_until(o, ipckit__lock_deadline(deadline,
+							     &lock_buf));
+	if (rc == -ETIMEDOUT)
+		return -EAGAIN;
 	if (rc < 0)
 		return rc;
 	/* The kernel allocates the undo record before the checks below. */
