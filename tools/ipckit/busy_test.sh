@@ -43,6 +43,10 @@ expect_eq "$(json_get "[o['status'] for o in j if o['id'] == $q][0]")" \
 run 0 timeout 20 "$IPCKIT" stat "$q"
 grep -q "thread $sender has held the object's lock" "$OUT" ||
 	fail "stat does not name the stopped holder $sender"
+run 0 timeout 20 "$IPCKIT" stat --json "$q"
+expect_json
+expect_eq "$(json_get "j['lock_holder']") $(json_get "j['read_under_lock']")" \
+	"$sender False" "stat --json of the busy queue"
 
 # gc: skips the queue (its holder lives) instead of hanging behind it.
 run 0 timeout 20 "$IPCKIT" gc

@@ -619,6 +619,9 @@ void snap_json(FILE *f, const struct ipckit_snap *s)
 	json_str(f, s->name);
 	fprintf(f, ", \"layout_version\": %u, \"read_under_lock\": %s",
 		s->version, s->locked ? "true" : "false");
+	/* Busy: the thread its lock word names (-1: none it names). */
+	if (s->busy)
+		fprintf(f, ", \"lock_holder\": %d", (int)s->busy);
 	if (s->status == IPCKIT_SNAP_INIT)
 		fprintf(f, ", \"creator_dead\": %s",
 			s->creator.dead ? "true" : "false");
