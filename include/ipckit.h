@@ -230,8 +230,9 @@ IPCKIT_EXPORT int ipckit_shmctl(int shmid, int cmd, struct shmid_ds *buf);
  * ipckit_gc - give back what dead processes left in the namespace:
  * semaphore undo, shared-memory attachments, removed segments with no
  * attachment left, half-made objects of killed creators. ipckit does this
- * lazily on its own; this call does it now, for every object.
- * Returns the number of repairs made.
+ * lazily on its own; this call does it now, for every object but one
+ * whose lock a live process keeps for over a second (stopped, say: what
+ * it holds is not a dead process's). Returns the number of repairs made.
  */
 IPCKIT_EXPORT int ipckit_gc(void);
 
