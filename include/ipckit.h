@@ -127,8 +127,8 @@ IPCKIT_EXPORT int ipckit_msgctl(int msqid, int cmd, struct msqid_ds *buf);
  * forever. A negative or malformed timeout (tv_nsec outside [0, 1e9)) is
  * EINVAL. The timeout also bounds the wait for the queue's lock, should a
  * live process keep it (one stopped inside a call): the call then fails
- * the same way, at the timeout or 100 ms after it began, whichever is
- * later. Extensions: the kernel has no timed message calls.
+ * the same way, at the timeout, but never before it has waited 100 ms for
+ * the lock. Extensions: the kernel has no timed message calls.
  */
 IPCKIT_EXPORT int ipckit_msgtimedsnd(int msqid, const void *msgp,
 				     size_t msgsz, int msgflg,
@@ -162,8 +162,8 @@ IPCKIT_EXPORT int ipckit_semget(key_t key, int nsems, int semflg);
  * however it ends (after a SIGKILL, by the next process that waits on or
  * inspects the set, within 100 ms for one already waiting). A
  * semtimedop's timeout also bounds the wait for the set's lock, should a
- * live process keep it (one stopped inside a call): EAGAIN at the timeout
- * or 100 ms after the call began, whichever is later.
+ * live process keep it (one stopped inside a call): EAGAIN at the
+ * timeout, but never before it has waited 100 ms for the lock.
  * Errors: E2BIG, EACCES, EAGAIN, EFAULT, EFBIG, EIDRM, EINTR, EINVAL,
  * ENOMEM, ERANGE.
  */

@@ -30,14 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * How long a snapshot waits for an object's lock. Critical sections last
- * microseconds; a holder that keeps the lock this long is stopped
- * (SIGSTOP, a debugger) or misbehaving, and waiting on would hang
- * `ipckit ls` with it.
- */
-#define SNAP_LOCK_WAIT_MS 1000
-
 /* A process as recorded, before we ask /proc whether it lives. */
 struct rec {
 	int32_t pid;
@@ -529,7 +521,7 @@ static int snap_mapped(int fd, const struct stat *st,
 	if (writable) {
 		struct timespec slice;
 		rc = ipckit__obj_lock_until(
-			o, ipckit__slice_until(NULL, &slice, SNAP_LOCK_WAIT_MS));
+			o, ipckit__slice_until(NULL, &slice, IPCKIT_BUSY_MS));
 		if (rc == -ETIMEDOUT) {
 			/*
 			 * A live holder keeps the lock (stopped, or worse):

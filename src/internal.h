@@ -130,22 +130,20 @@ IPCKIT_HIDDEN int ipckit__lock_init(void *mem);
  */
 IPCKIT_HIDDEN int ipckit__lock(void *mem);
 /*
- * The same, giving up at `deadline` (absolute CLOCK_MONOTONIC; NULL:
- * never) with -ETIMEDOUT while a live owner keeps the lock: for readers
- * such as `ipckit ls`, which must not hang behind a stopped process.
+ * The same, giving up with -ETIMEDOUT while a live owner keeps the lock
+ * past `deadline` (absolute CLOCK_MONOTONIC; NULL: never), but never
+ * before it has waited one 100 ms slice: for timed calls, which must end
+ * near their timeout even behind a stopped process, and for readers such
+ * as `ipckit ls`, which must not hang behind one.
  */
 IPCKIT_HIDDEN int ipckit__lock_until(void *mem,
 				     const struct timespec *deadline);
 /*
- * The deadline a timed call (msgtimedsnd, msgtimedrcv, semtimedop) gives
- * its first lock: its own, but at least one lock slice (100 ms) away, so
- * that a lock held a moment too long by a preempted holder never turns a
- * short timeout into a spurious failure, while a stopped holder delays
- * the call's timeout by at most that. NULL (no deadline) stays NULL.
- * Fills and returns `buf`.
+ * How long the command's snapshots and gc wait for a lock before they
+ * call its object busy: critical sections last microseconds, so a holder
+ * that keeps it this long is stopped (SIGSTOP, a debugger) or worse.
  */
-IPCKIT_HIDDEN const struct timespec *
-ipckit__lock_deadline(const struct timespec *deadline, struct timespec *buf);
+#define IPCKIT_BUSY_MS 1000
 IPCKIT_HIDDEN void ipckit__lock_consistent(void *mem);
 IPCKIT_HIDDEN void ipckit__unlock(void *mem);
 /* The thread id the lock word names as owner, 0 when free (a hint). */

@@ -126,10 +126,16 @@ int ipckit__lock_until(void *mem, const struct timespec *deadline)
 					 memory_order_relaxed) == 0)
 			rc = pthread_mutex_trylock(mem);
 	}
-	while (rc == EBUSY) {
+	/*
+	 * The first slice runs in full whatever the deadline: a lock held a
+	 * moment too long by a preempted holder must not turn a short
+	 * timeout into a failure, and the clock is read only here, once the
+	 * lock proved busy.
+	 */
+	for (bool first = true; rc == EBUSY; first = false) {
 		struct timespec slice;
-		const struct timespec *until =
-			ipckit__slice_until(deadline, &slice, LOCK_SLICE_MS);
+		const struct timespec *until = ipckit__slice_until(
+			first ? NULL : deadline, &slice, LOCK_SLICE_MS);
 		rc = pthread_mutex_clocklock(mem, CLOCK_MONOTONIC, until);
 		if (rc == ETIMEDOUT) {
 			if (!mark_owner_dead(mem) && until == deadline)
@@ -152,20 +158,6 @@ int ipckit__lock_until(void *mem, const struct timespec *deadline)
 int ipckit__lock(void *mem)
 {
 	return ipckit__lock_until(mem, NULL);
-}
-
-const struct timespec *ipckit__lock_deadline(const struct timespec *deadline,
-					     struct timespec *buf)
-{
-	if (!deadline)
-		return NULL;
-	const struct timespec *floor =
-		ipckit__slice_until(NULL, buf, LOCK_SLICE_MS);
-	if (deadline->tv_sec > floor->tv_sec ||
-	    (deadline->tv_sec == floor->tv_sec &&
-	     deadline->tv_nsec > floor->tv_nsec))
-		*buf = *deadline;
-	return buf;
 }
 
 void ipckit__lock_consistent(void *mem)

@@ -1679,9 +1679,7 @@ static int msq_send(int msqid, const void *msgp, size_t msgsz, int msgflg,
 	if (rc < 0)
 		return rc;
 	msq_view(o, &q);
-	struct timespec lock_buf;
-	const struct timespec *lock_deadline =
-		ipckit__lock_deadline(has_deadline ? &deadline : NULL, &lock_buf);
+	const struct timespec *lock_deadline = has_deadline ? &deadline : NULL;
 	int wi = -1;
 	bool peeked = false;
 	for (;;) {
@@ -1995,9 +1993,7 @@ static long msq_recv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 	if (rc < 0)
 		return rc;
 	msq_view(o, &q);
-	struct timespec lock_buf;
-	const struct timespec *lock_deadline =
-		ipckit__lock_deadline(has_deadline ? &deadline : NULL, &lock_buf);
+	const struct timespec *lock_deadline = has_deadline ? &deadline : NULL;
 	long n = 0;
 	bool peeked = false;
 	for (;;) {

@@ -22,9 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* How long gc waits for one object's lock (see inspect.c's wait). */
-#define REAP_LOCK_WAIT_MS 1000
-
 bool ipckit__reap_due(struct ipckit_obj *o)
 {
 	struct timespec ts;
@@ -200,7 +197,7 @@ int ipckit__reap_all(void (*note)(const char *, void *), void *arg,
 		 */
 		struct timespec slice;
 		int given = ipckit__reap_obj_until(
-			o, ipckit__slice_until(NULL, &slice, REAP_LOCK_WAIT_MS));
+			o, ipckit__slice_until(NULL, &slice, IPCKIT_BUSY_MS));
 		if (given == -ETIMEDOUT)
 			note_fmt(note, arg,
 				 "skipped %s: thread %d has held its lock for "

@@ -1708,9 +1708,7 @@ static int sma_semop(int semid, struct sma_op *ops, uint32_t n,
 	uint32_t undo = SMA_NONE;
 	/* A semtimedop gives up on a lock a live process keeps past its
 	 * timeout (stopped, say), as on the queue it waits for. */
-	struct timespec lock_buf;
-	rc = ipckit__obj_lock_until(o, ipckit__lock_deadline(deadline,
-							     &lock_buf));
+	rc = ipckit__obj_lock_until(o, deadline);
 	if (rc == -ETIMEDOUT)
 		return -EAGAIN;
 	if (rc < 0)

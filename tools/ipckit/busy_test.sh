@@ -59,8 +59,9 @@ run 1 timeout 20 "$IPCKIT" rm -q "$q"
 grep -q "msg $q: busy: thread $sender has held its lock" "$ERR" ||
 	fail "rm does not say the queue is busy"
 
-# Timed calls give up at their timeout (at least 100 ms after they began)
-# instead of waiting behind the holder, with the errno of the timeout.
+# Timed calls give up at their timeout (after at least 100 ms of waiting
+# for the lock) instead of waiting behind the holder, with the errno of
+# the timeout.
 run 1 timeout 20 "$IPCKIT" send --timeout 0.3 "$q" late
 expect_error "msg $q" "Resource temporarily unavailable"
 run 1 timeout 20 "$IPCKIT" recv --timeout 0.3 "$q"
