@@ -337,7 +337,7 @@ int cmd_rm(int argc, char **argv)
 		ok &= rm_arg(acts[i].kind, acts[i].arg, acts[i].by_key);
 	if (all)
 		ok &= rm_all(all, yes);
-	if (broken && !B->kernel && ns_exists())
+	if (broken && ns_exists())
 		ok &= rm_damaged(KINDS_ALL, yes);
 	free(acts);
 	return ok ? 0 : 1;
